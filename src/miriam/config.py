@@ -1,0 +1,286 @@
+"""Loading and validating the configuration files: the pipeline's user interface.
+
+Every file is validated against its JSON schema in workflow/schemas/ and a failure names the
+file, the key and what was expected. Loaded objects are small frozen dataclasses so that the
+stages get typed, read-only views instead of nested dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+import yaml
+
+from miriam.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS = ROOT / "workflow" / "schemas"
+LANGUAGES = ("nl", "fr")
+WAVES = ("baseline", "endline")
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """A safe loader that leaves dates as text: schemas check them as ISO strings."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a YAML file; a syntax error names the file and the line."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError("file not found", file=str(path))
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        raise ConfigError(f"not valid YAML ({getattr(error, 'problem', error)})", file=str(path), row=row) from None
+    return data or {}
+
+
+def validate(data: dict[str, Any], schema_name: str, file: str | Path) -> dict[str, Any]:
+    """Validate `data` against workflow/schemas/<schema_name>.schema.yaml, filling defaults.
+
+    Raises ConfigError naming the file, the key path and the schema's expectation.
+    """
+    schema = _schema(schema_name)
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator = _with_defaults(validator_cls)(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        expected = error.schema.get("description") if isinstance(error.schema, dict) else None
+        raise ConfigError(
+            f"key '{key}': {error.message}",
+            file=str(file),
+            expected=expected,
+            hint=f"{len(errors) - 1} more problem(s) in this file" if len(errors) > 1 else None,
+        )
+    return data
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    return yaml.safe_load((SCHEMAS / f"{name}.schema.yaml").read_text(encoding="utf-8"))
+
+
+def _with_defaults(validator_cls):
+    """A validator that also sets `default` values (as snakemake's validate does)."""
+    validate_properties = validator_cls.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for prop, subschema in properties.items():
+                if isinstance(subschema, dict) and "default" in subschema:
+                    instance.setdefault(prop, subschema["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_cls, {"properties": set_defaults})
+
+
+# --- the instrument (codebook) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One question of the form, as declared in the codebook."""
+
+    name: str
+    role: str
+    scale: dict[str, Any]
+    waves: tuple[str, ...]
+    header: dict[str, str]
+    label: dict[str, str] = field(default_factory=dict)
+    definition: dict[str, str] = field(default_factory=dict)
+    group: str | None = None
+    derive: str | None = None
+    source: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.scale["type"]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A codebook version: its scales and variables, in file order."""
+
+    version: str
+    layout: str
+    variables: dict[str, Variable]
+    raw: dict[str, Any]
+
+    def in_wave(self, wave: str) -> list[Variable]:
+        return [v for v in self.variables.values() if wave in v.waves]
+
+    def with_role(self, *roles: str) -> list[Variable]:
+        return [v for v in self.variables.values() if v.role in roles]
+
+    def items(self, group: str | None = None) -> list[Variable]:
+        """Analysis scores (life domains, empowerment), optionally of one group."""
+        return [
+            v
+            for v in self.variables.values()
+            if v.group is not None and (group is None or v.group == group)
+        ]
+
+    @property
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(v.group for v in self.items()))
+
+
+def load_instrument(path: str | Path) -> Instrument:
+    data = validate(load_yaml(path), "instrument", path)
+    scales = data["scales"]
+    variables = {}
+    for name, spec in data["variables"].items():
+        if spec["scale"] not in scales:
+            raise ConfigError(
+                f"key 'variables/{name}/scale': unknown scale '{spec['scale']}'",
+                file=str(path),
+                expected="one of " + ", ".join(sorted(scales)),
+            )
+        variables[name] = Variable(
+            name=name,
+            role=spec["role"],
+            scale=scales[spec["scale"]],
+            waves=tuple(spec["waves"]),
+            header=spec.get("header", {}),
+            label=spec.get("label", {}),
+            definition=spec.get("definition", {}),
+            group=spec.get("group"),
+            derive=spec.get("derive"),
+            source=spec.get("source", {}),
+        )
+    return Instrument(data["version"], data.get("layout", "long"), variables, data)
+
+
+# --- cohorts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    path: str
+    wave: str
+    language: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """One cohort's exports, instrument and OCMW-to-project mapping."""
+
+    name: str
+    label: str
+    demo: bool
+    instrument: str
+    exports: tuple[Export, ...]
+    projects: pd.DataFrame  # project_id, ocmw_id, since (one row per OCMW)
+    raw: dict[str, Any]
+
+    @property
+    def first_year(self) -> int:
+        return int(str(self.raw["window"]["start"])[:4])
+
+
+def load_cohort(path: str | Path) -> Cohort:
+    data = validate(load_yaml(path), "cohort", path)
+    exports = tuple(Export(**e) for e in data["exports"])
+    seen: dict[str, int] = {}
+    for i, export in enumerate(exports):
+        if export.path in seen:
+            raise ConfigError(
+                f"key 'exports/{i}/path': the same export is listed twice "
+                f"(also exports/{seen[export.path]})",
+                file=str(path),
+            )
+        seen[export.path] = i
+    rows = [
+        {"project_id": p["id"], "ocmw_id": str(o), "since": int(p["since"])}
+        for p in data["projects"]
+        for o in p["ocmws"]
+    ]
+    projects = pd.DataFrame(rows, columns=["project_id", "ocmw_id", "since"])
+    dupes = projects[projects["ocmw_id"].duplicated()]["ocmw_id"].tolist()
+    if dupes:
+        raise ConfigError(
+            f"key 'projects': OCMW {', '.join(dupes)} belongs to more than one project",
+            file=str(path),
+        )
+    return Cohort(
+        name=data["cohort"],
+        label=str(data["label"]),
+        demo=bool(data.get("demo", False)),
+        instrument=data["instrument"],
+        exports=exports,
+        projects=projects,
+        raw=data,
+    )
+
+
+def load_config(path: str | Path = ROOT / "config" / "config.yaml") -> dict[str, Any]:
+    return validate(load_yaml(path), "config", path)
+
+
+def instrument_path(version: str) -> Path:
+    return ROOT / "config" / "instruments" / f"{version}.yaml"
+
+
+def cohort_path(name: str) -> Path:
+    return ROOT / "config" / "cohorts" / f"{name}.yaml"
+
+
+# --- the OCMW reference table --------------------------------------------------------------
+
+OCMW_COLUMNS = ["nis_code", "name_nl", "name_fr", "aliases", "region", "population", "report_languages"]
+REGIONS = ("flanders", "brussels", "wallonia")
+
+
+def load_ocmw_reference(path: str | Path) -> pd.DataFrame:
+    """Read config/reference/ocmw.csv with explicit dtypes and check it."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError("OCMW reference table not found", file=str(path))
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in OCMW_COLUMNS if c not in df.columns]
+    if missing:
+        raise ConfigError(
+            f"missing column(s) {', '.join(missing)}",
+            file=str(path),
+            expected="columns " + ", ".join(OCMW_COLUMNS),
+        )
+    for i, rec in enumerate(df.to_dict("records"), start=2):
+        if rec["region"] not in REGIONS:
+            raise ConfigError(
+                f"unknown region '{rec['region']}'",
+                file=str(path), row=i, column="region", expected=" / ".join(REGIONS),
+            )
+        if not set(rec["report_languages"].split("|")) <= set(LANGUAGES):
+            raise ConfigError(
+                f"unknown report language '{rec['report_languages']}'",
+                file=str(path), row=i, column="report_languages", expected="nl, fr or nl|fr",
+            )
+        if not rec["population"].isdigit():
+            raise ConfigError(
+                f"population '{rec['population']}' is not a whole number",
+                file=str(path), row=i, column="population", expected="digits only",
+            )
+    dupes = df[df["nis_code"].duplicated()]["nis_code"].tolist()
+    if dupes:
+        raise ConfigError(f"NIS code(s) listed twice: {', '.join(dupes)}", file=str(path), column="nis_code")
+    df["population"] = df["population"].astype("int64")
+    return df.sort_values("nis_code").reset_index(drop=True)
