@@ -1,0 +1,28 @@
+# MIRIAM evaluation pipeline: raw form exports -> bilingual report (README.md).
+# The Snakefile is a table of contents: one include per stage, in the order data flows.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/demo.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/clean.smk"
+include: "workflow/rules/protect.smk"
+include: "workflow/rules/indicators.smk"
+include: "workflow/rules/disclose.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        get_final_outputs(),

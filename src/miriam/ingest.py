@@ -1,0 +1,403 @@
+"""Ingest: raw exports -> one canonical table, through the codebook.
+
+What leaves this step (docs/stages/ingest.md):
+- canonical variables with codes instead of NL/FR labels, for every data row of every export;
+- the keyed pseudonym instead of the national register number; no name, no birth date (only
+  the age in years), no free text: direct identifiers never leave ingest;
+- a list of value-level issues (rejected or missing values) by file, row and column.
+The export is checked against its declaration (language, wave, cohort window) first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import difflib
+
+import pandas as pd
+
+from miriam import nrn, parse
+from miriam.config import Cohort, Export, Instrument, Variable
+from miriam.errors import ConfigError, InputError
+from miriam.io import sha256_file
+from miriam.readers import normalise_header, read_export
+
+log = logging.getLogger("miriam.ingest")
+
+ISSUE_COLUMNS = ["source_file", "source_row", "column", "variable", "problem", "expected"]
+
+
+# --- the pseudonym key ---------------------------------------------------------------------
+
+
+def pseudonym_key(cohort: Cohort, key_env: str, key_file: str) -> bytes:
+    """The HMAC key: environment variable, else key file, else (demo cohorts only) the demo key.
+
+    The key itself is never logged; only where it came from.
+    """
+    if os.environ.get(key_env):
+        log.info("pseudonym key: from environment variable %s", key_env)
+        return os.environ[key_env].encode("utf-8")
+    path = Path(key_file).expanduser()
+    if path.is_file():
+        log.info("pseudonym key: from key file %s", path)
+        return path.read_bytes().strip()
+    if cohort.demo and cohort.raw.get("demo_pseudonym_key"):
+        log.info("pseudonym key: the documented demo key of cohort %s", cohort.name)
+        return cohort.raw["demo_pseudonym_key"].encode("utf-8")
+    raise ConfigError(
+        f"no pseudonym key for cohort {cohort.name}",
+        expected=f"the key in environment variable {key_env} or in the file {path}",
+        hint="Real cohorts need a secret key kept outside the repository (see README, 'Pseudonym key')",
+    )
+
+
+# --- OCMW names ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OcmwResolver:
+    """Exact look-up of typed OCMW names: official NL/FR names and listed aliases, after
+    normalisation and removal of configured prefixes ("OCMW", "CPAS de"). No fuzzy matching:
+    an unknown name is reported with the closest known names, never guessed."""
+
+    names: dict[str, str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def from_reference(cls, reference: pd.DataFrame, prefixes: list[str]) -> OcmwResolver:
+        names: dict[str, str] = {}
+        for rec in reference.to_dict("records"):
+            variants = [rec["name_nl"], rec["name_fr"], *filter(None, rec["aliases"].split("|"))]
+            for variant in variants:
+                names[normalise_header(variant)] = rec["nis_code"]
+        ordered = tuple(sorted((normalise_header(p) for p in prefixes), key=len, reverse=True))
+        return cls(names, ordered)
+
+    def resolve(self, raw: str) -> str | None:
+        key = normalise_header(raw)
+        if key in self.names:
+            return self.names[key]
+        for prefix in self.prefixes:
+            if key.startswith(prefix):
+                rest = key[len(prefix) :].strip(" '-")
+                if rest in self.names:
+                    return self.names[rest]
+        return None
+
+    def closest(self, raw: str) -> list[str]:
+        return difflib.get_close_matches(normalise_header(raw), list(self.names), n=3, cutoff=0.5)
+
+
+# --- header mapping ------------------------------------------------------------------------
+
+
+def known_headers(instrument: Instrument) -> dict[str, dict[str, str]]:
+    """Normalised header -> variable name, per form language."""
+    return {
+        lang: {normalise_header(v.header[lang]): v.name for v in instrument.variables.values() if v.header}
+        for lang in ("nl", "fr")
+    }
+
+
+def map_headers(
+    columns: list[str], export: Export, instrument: Instrument, unknown_column: str
+) -> dict[str, str]:
+    """Map the file's headers to variables and check them against the declaration.
+
+    Stops on: headers of the other form language, a missing expected column, columns of the
+    other wave. Extra platform columns are ignored with a warning (or stop, by policy).
+    """
+    headers = known_headers(instrument)
+    other = "fr" if export.language == "nl" else "nl"
+    mine = {c: headers[export.language].get(normalise_header(c)) for c in columns if c != "_row"}
+    theirs = sum(normalise_header(c) in headers[other] for c in columns)
+    matched = sum(v is not None for v in mine.values())
+    if theirs > matched:
+        raise InputError(
+            f"the headers are those of the {other.upper()} form, but the export is declared "
+            f"'{export.language}'",
+            file=export.path,
+            expected=f"language: {other} in the cohort config, or the {export.language.upper()} export",
+        )
+    mapping = {col: var for col, var in mine.items() if var is not None}
+    expected_vars = {v.name for v in instrument.in_wave(export.wave)}
+    other_wave_only = {
+        v.name for v in instrument.variables.values() if export.wave not in v.waves
+    } & set(mapping.values())
+    if other_wave_only:
+        wave = "endline" if export.wave == "baseline" else "baseline"
+        raise InputError(
+            f"the export has {wave} questions ({', '.join(sorted(other_wave_only))}) but is "
+            f"declared '{export.wave}'",
+            file=export.path,
+            expected=f"wave: {wave} in the cohort config, or the {export.wave} export",
+        )
+    missing = expected_vars - set(mapping.values())
+    if missing:
+        names = [instrument.variables[m].header[export.language] for m in sorted(missing)]
+        raise InputError(
+            f"{len(missing)} question column(s) missing: {'; '.join(names)}",
+            file=export.path,
+            expected=f"every {export.wave} column of codebook {instrument.version}",
+        )
+    extra = [c for c, v in mine.items() if v is None]
+    for col in extra:
+        if unknown_column == "stop":
+            raise InputError("column not in the codebook", file=export.path, column=col)
+        log.warning("%s: column '%s' is not in the codebook: ignored", export.path, col)
+    return mapping
+
+
+# --- value parsing ---------------------------------------------------------------------------
+
+
+class ValueParser:
+    """Parses a column through its scale; caches by distinct raw value (exports repeat values)."""
+
+    def __init__(self, lang: str, missing_tokens: list[str], ocmw: OcmwResolver) -> None:
+        self.lang = lang
+        self.missing = frozenset(normalise_header(t) for t in missing_tokens)
+        self.ocmw = ocmw
+
+    def parse(self, variable: Variable, raw: object) -> parse.Parsed:
+        if parse.is_missing(raw, self.missing) and variable.kind != "category":
+            return parse.MISSING
+        kind, scale = variable.kind, variable.scale
+        if kind in ("score", "integer"):
+            return parse.parse_score(raw, scale["min"], scale["max"])
+        if kind == "category":
+            labels = self._labels(variable)
+            key = normalise_header(raw) if raw is not None else ""
+            if key in labels:
+                return parse.Parsed(labels[key])
+            if parse.is_missing(raw, self.missing):
+                return parse.MISSING
+            return parse.parse_category(raw, labels, [c[self.lang] for c in scale["categories"]])
+        if kind in ("datetime", "date"):
+            return parse.parse_datetime(raw)
+        if kind == "year_list":
+            return parse.parse_year_list(raw)
+        if kind == "country":
+            return parse.parse_name_list(raw, parse.country_names(self.lang), "country")
+        if kind == "language_list":
+            return parse.parse_name_list(raw, parse.language_names(self.lang), "language")
+        if kind == "ocmw":
+            found = self.ocmw.resolve(str(raw))
+            if found is None:
+                close = ", ".join(self.ocmw.closest(str(raw))) or "none"
+                return parse.Parsed(None, "unknown_ocmw", f"an OCMW of config/reference/ocmw.csv (closest: {close})")
+            return parse.Parsed(found)
+        return parse.Parsed(str(raw).strip())
+
+    def _labels(self, variable: Variable) -> dict[str, str]:
+        # Labels of the export's language; codes are accepted too (wide layouts use codes).
+        labels = {normalise_header(c[self.lang]): str(c["code"]) for c in variable.scale["categories"]}
+        labels.update({normalise_header(str(c["code"])): str(c["code"]) for c in variable.scale["categories"]})
+        return labels
+
+
+# --- one export --------------------------------------------------------------------------------
+
+
+def ingest_export(
+    export: Export,
+    root: Path,
+    instrument: Instrument,
+    parser: ValueParser,
+    key: bytes,
+    *,
+    unknown_column: str = "warn",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read, map and parse one export. Returns (rows, value issues)."""
+    all_headers = set().union(*(set(h) for h in known_headers(instrument).values()))
+    frame, _ = read_export(export, root, all_headers)
+    mapping = map_headers(list(frame.columns), export, instrument, unknown_column)
+    column_of = {var: col for col, var in mapping.items()}
+    cells = frame.drop(columns="_row")
+    is_blank = cells.apply(lambda col: col.map(_is_empty)).all(axis=1)
+
+    out = pd.DataFrame(
+        {
+            "source_file": pd.Series(export.path, index=frame.index, dtype="string"),
+            "source_row": frame["_row"].astype("int64"),
+            "wave": pd.Series(export.wave, index=frame.index, dtype="string"),
+            "is_blank": is_blank.astype(bool),
+        }
+    )
+    issues: list[dict] = []
+    for variable in instrument.in_wave(export.wave):
+        column = column_of[variable.name]
+        raw = frame[column]
+        if variable.role == "key":
+            out = out.join(_pseudonymise(raw, key))
+            continue
+        if variable.role in ("direct_identifier", "free_text") and variable.derive is None:
+            continue  # dropped here: never leaves ingest
+        parsed = _parse_column(raw, variable, parser)
+        values = parsed.map(lambda p: p.value)
+        problems = parsed.map(lambda p: p.problem)
+        rejected = problems.notna() & (problems != "missing") & ~is_blank
+        for i in rejected[rejected].index:
+            issues.append(
+                {
+                    "source_file": export.path,
+                    "source_row": int(frame.at[i, "_row"]),
+                    "column": column,
+                    "variable": variable.name,
+                    "problem": problems[i],
+                    "expected": parsed[i].expected or "",
+                }
+            )
+        if variable.derive == "age_years":
+            continue  # computed below from the parsed birth date, which is then dropped
+        out[variable.name] = _typed(values, variable)
+        if variable.kind == "ocmw":
+            out["ocmw_id"] = out.pop(variable.name)
+            status = problems.fillna("known").replace({"unknown_ocmw": "unknown"})
+            out["ocmw_status"] = status.astype("string")
+    birth = [v for v in instrument.in_wave(export.wave) if v.derive == "age_years"]
+    if birth:
+        born = _parse_column(frame[column_of[birth[0].name]], birth[0], parser).map(lambda p: p.value)
+        out["age_years"] = _age(born, out["submitted_at"])
+    issues_df = pd.DataFrame(issues, columns=ISSUE_COLUMNS)
+    return out, issues_df
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+
+
+def _parse_column(raw: pd.Series, variable: Variable, parser: ValueParser) -> pd.Series:
+    cache: dict[object, parse.Parsed] = {}
+
+    def one(value: object) -> parse.Parsed:
+        key = value if not isinstance(value, float) or not pd.isna(value) else None
+        if key not in cache:
+            cache[key] = parser.parse(variable, key)
+        return cache[key]
+
+    return raw.map(one)
+
+
+def _typed(values: pd.Series, variable: Variable) -> pd.Series:
+    if variable.kind in ("score", "integer"):
+        return values.astype("Int64")
+    if variable.kind in ("datetime", "date"):
+        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+    return values.astype("string")
+
+
+def _pseudonymise(raw: pd.Series, key: bytes) -> pd.DataFrame:
+    statuses = raw.map(lambda v: nrn.status(None if _is_empty(v) else str(v)))
+    pseudonyms = [
+        nrn.pseudonym(nrn.normalise(str(v)), key) if s == "valid" else None
+        for v, s in zip(raw, statuses, strict=True)
+    ]
+    return pd.DataFrame(
+        {"pseudonym": pd.array(pseudonyms, dtype="string"), "key_status": statuses.astype("string")},
+        index=raw.index,
+    )
+
+
+def _age(born: pd.Series, at: pd.Series) -> pd.Series:
+    born = pd.to_datetime(born, errors="coerce")
+    years = at.dt.year - born.dt.year - ((at.dt.month * 100 + at.dt.day) < (born.dt.month * 100 + born.dt.day))
+    return years.astype("Int64")
+
+
+# --- the whole cohort ----------------------------------------------------------------------
+
+
+def ingest_cohort(
+    cohort: Cohort,
+    instrument: Instrument,
+    reference: pd.DataFrame,
+    config: dict,
+    root: Path = Path("."),
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Ingest every export of a cohort. Returns (rows, value issues, sha256 per export)."""
+    policy = config["parsing"]
+    key = pseudonym_key(cohort, **config["pseudonym"])
+    resolver = OcmwResolver.from_reference(reference, policy["ocmw_name_prefixes"])
+    hashes = _check_distinct_files(cohort, root)
+    frames, issue_frames = [], []
+    for export in cohort.exports:
+        parser = ValueParser(export.language, policy["missing_tokens"], resolver)
+        rows, issues = ingest_export(
+            export, root, instrument, parser, key, unknown_column=policy["unknown_column"]
+        )
+        _check_declared_language(rows, export)
+        _check_window(rows, export, cohort)
+        log.info("%s: %d rows read, %d values rejected", export.path, len(rows), len(issues))
+        frames.append(rows)
+        issue_frames.append(issues)
+    rows = pd.concat(frames, ignore_index=True)
+    issues = pd.concat(issue_frames, ignore_index=True)
+    _check_unknown_ocmws(rows, issues, policy["unknown_ocmw"])
+    return rows, issues, hashes
+
+
+def _check_distinct_files(cohort: Cohort, root: Path) -> dict[str, str]:
+    hashes: dict[str, str] = {}
+    for export in cohort.exports:
+        path = root / export.path
+        if not path.exists():
+            raise InputError("export not found", file=export.path, hint="check `exports` in the cohort config")
+        digest = sha256_file(path)
+        twin = next((p for p, h in hashes.items() if h == digest), None)
+        if twin:
+            raise InputError(
+                f"identical to {twin}: the same file is listed twice",
+                file=export.path,
+                expected="one distinct file per wave and form language",
+            )
+        hashes[export.path] = digest
+    return hashes
+
+
+def _check_declared_language(rows: pd.DataFrame, export: Export) -> None:
+    if "form_language" not in rows:
+        return
+    seen = rows.loc[~rows["is_blank"], "form_language"].dropna()
+    wrong = seen[seen != export.language]
+    if len(seen) and len(wrong) > len(seen) / 2:
+        raise InputError(
+            f"{len(wrong)} of {len(seen)} rows say the form language is '{wrong.mode()[0]}'",
+            file=export.path,
+            column="form_language",
+            expected=f"'{export.language}' as declared in the cohort config",
+        )
+
+
+def _check_window(rows: pd.DataFrame, export: Export, cohort: Cohort) -> None:
+    start = pd.Timestamp(cohort.raw["window"]["start"])
+    end = pd.Timestamp(cohort.raw["window"]["end"]) + pd.Timedelta(days=1)
+    when = rows.loc[~rows["is_blank"], "submitted_at"].dropna()
+    outside = when[(when < start) | (when >= end)]
+    if len(when) and len(outside) > len(when) / 2:
+        raise InputError(
+            f"{len(outside)} of {len(when)} submissions fall outside the cohort window "
+            f"{start.date()} .. {(end - pd.Timedelta(days=1)).date()}: an export of another cohort?",
+            file=export.path,
+            expected=f"submissions of cohort {cohort.label}",
+        )
+
+
+def _check_unknown_ocmws(rows: pd.DataFrame, issues: pd.DataFrame, policy: str) -> None:
+    unknown = issues[issues["problem"] == "unknown_ocmw"]
+    if policy == "stop" and len(unknown):
+        first = unknown.iloc[0]
+        raise InputError(
+            f"unknown OCMW ({len(unknown)} row(s) in all)",
+            file=first["source_file"],
+            row=int(first["source_row"]),
+            column=first["column"],
+            expected=first["expected"],
+            hint="add the spelling to `aliases` in config/reference/ocmw.csv if it is a known OCMW, "
+            "or set parsing.unknown_ocmw: quarantine",
+        )
+

@@ -1,0 +1,122 @@
+"""Parsing one answer according to its scale in the codebook.
+
+Each parser takes the raw cell and returns (value, problem): value is the canonical value or
+None; problem is None for a clean value, "missing" for an empty or "n.v.t." answer, and
+otherwise a short code of why the value was rejected. The row is kept either way (policy:
+docs/stages/ingest.md); only the register number and the OCMW decide whether a row is usable.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+
+import pandas as pd
+from babel import Locale
+
+from miriam.readers import normalise_header as normalise
+
+_INT = re.compile(r"^[+]?\d+$")
+_DATETIME = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year bug folded in)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: object
+    problem: str | None = None
+    expected: str | None = None
+
+
+MISSING = Parsed(None, "missing")
+
+
+def is_missing(raw: object, missing_tokens: frozenset[str]) -> bool:
+    return raw is None or (isinstance(raw, float) and pd.isna(raw)) or normalise(raw) in missing_tokens
+
+
+def parse_score(raw: str, lo: float, hi: float) -> Parsed:
+    text = str(raw).strip()
+    expected = f"a whole number from {lo:g} to {hi:g}"
+    if not _INT.match(text):
+        return Parsed(None, "not_a_whole_number", expected)
+    value = int(text)
+    if not lo <= value <= hi:
+        return Parsed(None, "out_of_range", expected)
+    return Parsed(value)
+
+
+def parse_category(raw: str, labels: dict[str, str], scale_codes: list[str]) -> Parsed:
+    key = normalise(raw)
+    if key in labels:
+        return Parsed(labels[key])
+    return Parsed(None, "unknown_category", "one of " + " / ".join(scale_codes))
+
+
+def parse_datetime(raw: object) -> Parsed:
+    """dd/mm/yyyy [hh:mm[:ss]], ISO, an Excel serial number, or an Excel date cell."""
+    expected = "a date dd/mm/yyyy (hh:mm)"
+    if isinstance(raw, datetime):
+        return Parsed(raw)
+    text = str(raw).strip()
+    try:
+        if m := _DATETIME.match(text):
+            d, mo, y, h, mi, s = m.groups()
+            return Parsed(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)))
+        if m := _ISO.match(text):
+            y, mo, d, h, mi, s = m.groups()
+            return Parsed(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)))
+        serial = float(text.replace(",", "."))
+    except ValueError:
+        return Parsed(None, "not_a_date", expected)
+    if 20000 < serial < 80000:  # 1954..2119: plausible Excel serials for this programme
+        return Parsed((_EXCEL_EPOCH + timedelta(days=serial)).replace(microsecond=0))
+    return Parsed(None, "not_a_date", expected)
+
+
+def parse_year_list(raw: str, first: int = 1950, last: int = 2035) -> Parsed:
+    parts = [p for p in re.split(r"[,;/ ]+", str(raw).strip()) if p]
+    if not parts or not all(p.isdigit() and first <= int(p) <= last for p in parts):
+        return Parsed(None, "not_a_year_list", f"years {first}-{last} separated by commas")
+    return Parsed("|".join(sorted(parts)))
+
+
+def parse_name_list(raw: str, names: dict[str, str], what: str) -> Parsed:
+    codes = []
+    for part in re.split(r"[,;/]| en | et ", str(raw)):
+        key = normalise(part)
+        if not key:
+            continue
+        if key not in names:
+            close = difflib.get_close_matches(key, list(names), n=3)
+            return Parsed(None, f"unknown_{what}", "a known name" + (f" (closest: {', '.join(close)})" if close else ""))
+        codes.append(names[key])
+    if not codes:
+        return MISSING
+    return Parsed("|".join(sorted(set(codes))))
+
+
+@cache
+def country_names(lang: str) -> dict[str, str]:
+    """Normalised country names in `lang` (Babel/CLDR, plus CLDR's short and variant forms)."""
+    return _babel_names(Locale.parse(lang).territories, only_countries=True)
+
+
+@cache
+def language_names(lang: str) -> dict[str, str]:
+    """Normalised language names in `lang` (Babel/CLDR)."""
+    return _babel_names(Locale.parse(lang).languages, only_countries=False)
+
+
+def _babel_names(table: dict[str, str], *, only_countries: bool) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code, name in table.items():
+        base = code.split("-alt-")[0]
+        if only_countries and not (len(base) == 2 and base.isalpha()):
+            continue  # skip continents and regions (numeric codes)
+        names.setdefault(normalise(name), base.upper() if only_countries else base)
+    return names

@@ -1,0 +1,151 @@
+"""Protect: from cleaned responses to the pseudonymised, generalised microdata of the private zone.
+
+Roles in the codebook decide (docs/stages/protect.md): direct identifiers and free text were
+dropped at ingest already; here quasi-identifiers are replaced by their generalised form
+(age -> band, country -> group, children's birth years -> age bands, languages -> groups)
+and everything not needed by the indicators (response ids, submission times) is dropped.
+Only analysis variables, generalised variables and the grouping columns remain.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from miriam.config import Instrument
+
+GROUPING = ["pseudonym", "wave", "ocmw_id", "project_id", "region", "city_size"]
+
+
+def age_band(age: pd.Series, bounds: list[int]) -> pd.Series:
+    """'18-24', ..., '40+'; ages below the first bound fall in the first band (stated in docs)."""
+    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:])] + [f"{bounds[-1]}+"]
+    edges = [-1, *bounds[1:], 200]
+    return pd.cut(age, bins=edges, labels=labels, right=False).astype("string")
+
+
+def first_group(codes: pd.Series, groups: list[dict], member_key: str) -> pd.Series:
+    """Map '|'-joined codes to the first configured group listing any of them."""
+    lookup = {}
+    for group in groups:
+        for member in group[member_key]:
+            lookup.setdefault(member, group["id"])
+    fallback = groups[-1]["id"]
+
+    def one(value: object) -> object:
+        if value is None or value is pd.NA:
+            return pd.NA
+        found = [lookup.get(c, fallback) for c in str(value).split("|")]
+        # Several countries/languages: the earliest group in the configured order wins.
+        order = [g["id"] for g in groups]
+        return min(found, key=order.index)
+
+    return codes.map(one).astype("string")
+
+
+def language_groups(codes: pd.Series, groups: list[dict]) -> pd.Series:
+    """All groups a woman's languages fall in, '|'-joined in configured order."""
+    lookup = {m: g["id"] for g in groups for m in g["languages"]}
+    order = [g["id"] for g in groups]
+
+    def one(value: object) -> object:
+        if value is None or value is pd.NA:
+            return pd.NA
+        found = {lookup.get(c, order[-1]) for c in str(value).split("|")}
+        return "|".join(sorted(found, key=order.index))
+
+    return codes.map(one).astype("string")
+
+
+def children_age_bands(years: pd.Series, reference_year: int, bounds: list[int]) -> pd.Series:
+    """'|'-joined age bands of a woman's children at the start of the cohort."""
+    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:])] + [f"{bounds[-1]}+"]
+
+    def band(age: int) -> str:
+        index = max(i for i, lo in enumerate(bounds) if age >= lo) if age >= bounds[0] else 0
+        return labels[index]
+
+    def one(value: object) -> object:
+        if value is None or value is pd.NA:
+            return pd.NA
+        ages = [reference_year - int(y) for y in str(value).split("|")]
+        return "|".join(sorted({band(a) for a in ages}, key=labels.index))
+
+    return years.map(one).astype("string")
+
+
+def protect(
+    responses: pd.DataFrame,
+    instrument: Instrument,
+    reference: pd.DataFrame,
+    groups: dict,
+    *,
+    age_bounds: list[int],
+    large_city_population: int,
+    reference_year: int,
+) -> pd.DataFrame:
+    """Generalise quasi-identifiers and keep only what the indicators may use."""
+    out = responses.copy()
+    population = reference.set_index("nis_code")["population"]
+    out["city_size"] = (
+        out["ocmw_id"].map(population).ge(large_city_population).map({True: "large", False: "other"})
+    ).astype("string")
+    if "age_years" in out:
+        # Age at the woman's first measurement, on every row: a birthday between the waves
+        # must not move her to another band (that would itself reveal her birth date).
+        first = out.assign(_o=out["wave"].map({"baseline": 0, "endline": 1})).sort_values("_o")
+        first_age = first.dropna(subset=["age_years"]).drop_duplicates("pseudonym")
+        out["age_years"] = out["pseudonym"].map(first_age.set_index("pseudonym")["age_years"])
+        out["age_band"] = age_band(out["age_years"], age_bounds)
+        out["age_group"] = (
+            out["age_years"].lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
+        )
+    if "birth_country" in out:
+        out["birth_country_group"] = first_group(out["birth_country"], groups["country_groups"], "countries")
+        out["born_in_belgium"] = out["birth_country_group"].eq("belgium").astype("boolean")
+    if "languages" in out:
+        out["language_groups"] = language_groups(out["languages"], groups["language_groups"])
+    if "children_birth_years" in out:
+        out["children_age_bands"] = children_age_bands(
+            out["children_birth_years"], reference_year, groups["child_age_bands"]
+        )
+    if "n_children" in out:
+        cap = groups["max_children"]
+        out["n_children"] = out["n_children"].map(
+            lambda n: pd.NA if n is pd.NA else (f"{cap}+" if n >= cap else str(n))
+        ).astype("string")
+    if "diploma" in out:
+        levels = {
+            str(c["code"]): c.get("level")
+            for c in instrument.variables["diploma"].scale["categories"]
+        }
+        out["diploma_level"] = out["diploma"].map(levels).astype("string")
+    keep = GROUPING + [c for c in PROTECTED_EXTRA if c in out] + [
+        v.name for v in instrument.with_role("analysis") if v.name in out
+    ]
+    kept_quasi = ["diploma", "diploma_recognised", "n_children"]
+    keep += [c for c in kept_quasi if c in out]
+    return out[list(dict.fromkeys(keep))].sort_values(["pseudonym", "wave"]).reset_index(drop=True)
+
+
+PROTECTED_EXTRA = [
+    "age_band",
+    "age_group",
+    "birth_country_group",
+    "born_in_belgium",
+    "language_groups",
+    "children_age_bands",
+    "diploma_level",
+]
+
+# Columns that must never appear in the protected table (checked by tests and by protect()).
+FORBIDDEN = {
+    "age_years",
+    "birth_country",
+    "languages",
+    "children_birth_years",
+    "response_id",
+    "submitted_at",
+    "stop_date",
+    "source_file",
+    "source_row",
+}

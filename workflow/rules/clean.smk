@@ -1,0 +1,23 @@
+rule clean_responses:
+    input:
+        rows=rules.ingest_exports.output.rows,
+        issues=rules.ingest_exports.output.issues,
+        cohort=get_cohort_config,
+        reference=OCMW_REFERENCE,
+    output:
+        responses="private/{cohort}/responses.parquet",
+        quarantine="qa/{cohort}/quarantine.csv",
+        rejected_values="qa/{cohort}/rejected_values.csv",
+        reconciliation=report(
+            "results/{cohort}/reconciliation.csv",
+            caption="../report/reconciliation.rst",
+            category="Data processing",
+        ),
+    log:
+        "logs/clean_responses/{cohort}.log",
+    benchmark:
+        "benchmarks/clean_responses/{cohort}.tsv"
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/clean_responses.py"

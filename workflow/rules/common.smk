@@ -1,0 +1,50 @@
+# Shared set-up: validate the configuration, load cohorts and reference data, and define the
+# small input functions the rules use. Anything longer lives in the miriam package.
+import sys
+
+from snakemake.utils import validate
+
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))  # the package, also without install
+from miriam import config as miriam_config  # noqa: E402
+
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+COHORTS = {
+    name: miriam_config.load_cohort(miriam_config.cohort_path(name))
+    for name in config["cohorts"]
+}
+OCMW_REFERENCE = config["reference"]["ocmw"]
+GROUPS = "config/reference/groups.yaml"
+
+
+wildcard_constraints:
+    cohort="|".join(COHORTS),
+    lang="nl|fr",
+
+
+def get_cohort_config(wildcards):
+    """The cohort's config file (so that editing it re-runs the cohort)."""
+    return str(miriam_config.cohort_path(wildcards.cohort))
+
+
+def get_instrument(wildcards):
+    """The codebook of the cohort's instrument version."""
+    return str(miriam_config.instrument_path(COHORTS[wildcards.cohort].instrument))
+
+
+def get_exports(wildcards):
+    """The cohort's raw exports, as declared in its config."""
+    return [export.path for export in COHORTS[wildcards.cohort].exports]
+
+
+def report_languages(cohort):
+    """Languages the cohort's report is built in (config `languages`)."""
+    return list(config["languages"])
+
+
+def get_final_outputs():
+    """Per cohort: the rendered report of every language and the index page."""
+    return [
+        f"results/{cohort}/report/index.html" for cohort in COHORTS
+    ]

@@ -1,0 +1,16 @@
+rule make_figures:
+    input:
+        items=rules.disclose_indicators.output.items,
+        units=rules.disclose_indicators.output.units,
+        instrument=get_instrument,
+    output:
+        directory("results/{cohort}/figures/{lang}"),
+    log:
+        "logs/make_figures/{cohort}_{lang}.log",
+    benchmark:
+        "benchmarks/make_figures/{cohort}_{lang}.tsv"
+    params:
+        lang="{lang}",
+        instrument=get_instrument,
+    script:
+        "../scripts/make_figures.py"

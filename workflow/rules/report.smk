@@ -1,0 +1,58 @@
+# jinja2 -> Quarto sources per language, then one render per language (many documents per
+# process: per-document start-up would dominate), then the index page.
+rule write_report_sources:
+    input:
+        items=rules.disclose_indicators.output.items,
+        units=rules.disclose_indicators.output.units,
+        reconciliation=rules.clean_responses.output.reconciliation,
+        figures=rules.make_figures.output[0],
+        cohort=get_cohort_config,
+        instrument=get_instrument,
+        templates="report/templates",
+        strings="report/strings/{lang}.yaml",
+    output:
+        directory("results/{cohort}/report/src/{lang}"),
+    log:
+        "logs/write_report_sources/{cohort}_{lang}.log",
+    benchmark:
+        "benchmarks/write_report_sources/{cohort}_{lang}.tsv"
+    params:
+        lang="{lang}",
+        min_n=config["disclosure"]["min_n"],
+    script:
+        "../scripts/write_report_sources.py"
+
+
+rule render_report:
+    input:
+        rules.write_report_sources.output[0],
+    output:
+        directory("results/{cohort}/report/{lang}"),
+    log:
+        "logs/render_report/{cohort}_{lang}.log",
+    benchmark:
+        "benchmarks/render_report/{cohort}_{lang}.tsv"
+    params:
+        formats=config["formats"],
+        engine=config["render"]["engine"],
+    script:
+        "../scripts/render_report.py"
+
+
+rule write_index:
+    input:
+        units=rules.disclose_indicators.output.units,
+        cohort=get_cohort_config,
+        reports=lambda wc: expand(
+            "results/{{cohort}}/report/{lang}", lang=report_languages(wc.cohort)
+        ),
+    output:
+        "results/{cohort}/report/index.html",
+    log:
+        "logs/write_index/{cohort}.log",
+    benchmark:
+        "benchmarks/write_index/{cohort}.tsv"
+    params:
+        languages=config["languages"],
+    script:
+        "../scripts/write_index.py"
