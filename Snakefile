@@ -18,6 +18,7 @@ include: "workflow/rules/clean.smk"
 include: "workflow/rules/protect.smk"
 include: "workflow/rules/indicators.smk"
 include: "workflow/rules/disclose.smk"
+include: "workflow/rules/provenance.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 

@@ -232,16 +232,18 @@ def load_cohort(path: str | Path) -> Cohort:
     )
 
 
-def load_config(path: str | Path = ROOT / "config" / "config.yaml") -> dict[str, Any]:
+def load_config(path: str | Path = "config/config.yaml") -> dict[str, Any]:
     return validate(load_yaml(path), "config", path)
 
 
+# Config paths are relative to the working directory (the project, or `snakemake -d DIR`), so
+# that a test or a second project can run the same workflow on its own config/ tree.
 def instrument_path(version: str) -> Path:
-    return ROOT / "config" / "instruments" / f"{version}.yaml"
+    return Path("config") / "instruments" / f"{version}.yaml"
 
 
 def cohort_path(name: str) -> Path:
-    return ROOT / "config" / "cohorts" / f"{name}.yaml"
+    return Path("config") / "cohorts" / f"{name}.yaml"
 
 
 # --- the OCMW reference table --------------------------------------------------------------

@@ -150,3 +150,235 @@ def _sorted(table: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
         if table[column].dtype == object or str(table[column].dtype) == "str":
             table[column] = table[column].astype("string")
     return table
+
+
+# --- the catalogue (config/indicators.yaml) ------------------------------------------------
+
+SHARE_COLUMNS = ["level", "unit", "indicator", "wave", "n", "count", "pct"]
+DIST_COLUMNS = ["level", "unit", "indicator", "wave", "category", "n", "count", "pct"]
+
+
+def per_woman(protected: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """One row per woman: her units at every level and `variable@wave` columns."""
+    members = women(protected).set_index("pseudonym")
+    present = [v for v in variables if v in protected]
+    wide = protected.pivot(index="pseudonym", columns="wave", values=present)
+    wide.columns = [f"{var}@{wave}" for var, wave in wide.columns]
+    expected = [f"{var}@{wave}" for var in present for wave in ("baseline", "endline")]
+    return members.join(wide.reindex(columns=expected))
+
+
+def _by_unit(frame: pd.DataFrame, compute) -> list[dict]:
+    """Apply `compute(group) -> list[dict]` to every unit of every level."""
+    records = []
+    for level in LEVELS:
+        for unit, group in frame.groupby(LEVEL_COLUMN[level], sort=True):
+            for record in compute(group):
+                records.append({"level": level, "unit": unit, **record})
+    return records
+
+
+def _pct(count: int, n: int) -> float:
+    return 100.0 * count / n if n else np.nan
+
+
+def _in(values: pd.Series, codes: list[str]) -> pd.Series:
+    return values.astype("string").isin([str(c) for c in codes])
+
+
+def share_table(protected: pd.DataFrame, catalogue: dict) -> pd.DataFrame:
+    """`share`, `paired_share` and `progress` indicators, long: one row per unit x wave."""
+    specs = [i for i in catalogue["indicators"] if i["kind"] in ("share", "paired_share")]
+    variables = sorted({s["variable"] for s in specs} | {w for s in specs for w in s.get("where", {})})
+    frame = per_woman(protected, variables)
+    records: list[dict] = []
+    for spec in specs:
+        var, codes = spec["variable"], spec["codes"]
+        if spec["kind"] == "share":
+            col = f"{var}@{spec['wave']}"
+            population = frame[col].notna() & _where(frame, spec)
+
+            def compute(g, col=col, population=population):
+                answered = g[population.loc[g.index]]
+                n, count = len(answered), int(_in(answered[col], codes).sum())
+                return [{"wave": spec["wave"], "n": n, "count": count, "pct": _pct(count, n)}]
+        else:
+            b, e = f"{var}@baseline", f"{var}@endline"
+
+            def compute(g, b=b, e=e):
+                both = g[g[b].notna() & g[e].notna()]
+                n = len(both)
+                cb, ce = int(_in(both[b], codes).sum()), int(_in(both[e], codes).sum())
+                return [
+                    {"wave": "baseline", "n": n, "count": cb, "pct": _pct(cb, n)},
+                    {"wave": "endline", "n": n, "count": ce, "pct": _pct(ce, n)},
+                    {"wave": "change", "n": n, "count": pd.NA, "pct": _pct(ce, n) - _pct(cb, n)},
+                ]
+
+        records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
+    records += progress_records(protected, catalogue)
+    table = pd.DataFrame(records, columns=SHARE_COLUMNS).astype({"n": "int64", "count": "Int64", "pct": "float64"})
+    return _sorted(table, ["indicator", "wave"])
+
+
+def _where(frame: pd.DataFrame, spec: dict) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for var, code in spec.get("where", {}).items():
+        mask &= frame[f"{var}@{spec['wave']}"].astype("string").eq(str(code)).fillna(False).astype(bool)
+    return mask
+
+
+def progress_records(protected: pd.DataFrame, catalogue: dict) -> list[dict]:
+    """`progress`: share of paired women whose mean change over a group's items is > `above`."""
+    records = []
+    for spec in (i for i in catalogue["indicators"] if i["kind"] == "progress"):
+        items = [c for c in protected.columns if c.startswith("dom_")] if spec["group"] == "domain" else [
+            c for c in protected.columns if c.startswith("emp_")
+        ]
+        scores = wide_scores(protected, items)
+        diffs = pd.DataFrame({i: scores[(i, "endline")] - scores[(i, "baseline")] for i in items})
+        enough = diffs.notna().sum(axis=1) >= catalogue.get("progress_min_items", 1)
+        improved = diffs.mean(axis=1) > spec["above"]
+        members = women(protected).set_index("pseudonym")
+        frame = members.join(pd.DataFrame({"enough": enough, "improved": improved}))
+        frame["enough"] = frame["enough"].fillna(False).astype(bool)
+
+        def compute(g):
+            eligible = g[g["enough"]]
+            n, count = len(eligible), int(eligible["improved"].astype(bool).sum())
+            return [{"wave": "change", "n": n, "count": count, "pct": _pct(count, n)}]
+
+        records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
+    return records
+
+
+def distribution_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument) -> pd.DataFrame:
+    """`distribution` indicators: count and share of each category, per unit."""
+    specs = [i for i in catalogue["indicators"] if i["kind"] == "distribution"]
+    variables = sorted({s["variable"] for s in specs} | {w for s in specs for w in s.get("where", {})})
+    frame = per_woman(protected, variables)
+    records = []
+    for spec in specs:
+        col = f"{spec['variable']}@{spec['wave']}"
+        if col not in frame:
+            continue
+        categories = _categories(protected, spec, instrument)
+        population = frame[col].notna() & _where(frame, spec)
+
+        def compute(g, col=col, categories=categories, population=population, multi=spec.get("multi", False)):
+            answered = g.loc[population.loc[g.index], col].astype("string")
+            n = len(answered)
+            out = []
+            for category in categories:
+                hits = answered.str.split("|").map(lambda xs, c=category: c in xs) if multi else answered.eq(category)
+                count = int(hits.sum())
+                out.append({"wave": spec["wave"], "category": category, "n": n, "count": count, "pct": _pct(count, n)})
+            return out
+
+        records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
+    table = pd.DataFrame(records, columns=DIST_COLUMNS).astype({"n": "int64", "count": "int64"})
+    return _sorted(table, ["indicator", "category"])
+
+
+def _categories(protected: pd.DataFrame, spec: dict, instrument: Instrument) -> list[str]:
+    """The categories to tabulate: the codebook's, in its order, else those observed (sorted)."""
+    var = instrument.variables.get(spec["variable"])
+    if var is not None and var.kind == "category":
+        return [str(c["code"]) for c in var.scale["categories"]]
+    observed = protected[spec["variable"]].dropna().astype("string")
+    if spec.get("multi"):
+        observed = observed.str.split("|").explode()
+    return sorted(observed.unique().tolist())
+
+
+def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """% of paired women improved / unchanged / declined per unit and item."""
+    names = [v.name for v in instrument.items()]
+    scores = wide_scores(protected, names)
+    diffs = pd.DataFrame({i: scores[(i, "endline")] - scores[(i, "baseline")] for i in names})
+    frame = women(protected).set_index("pseudonym").join(diffs)
+    records = []
+    for item in names:
+        def compute(g, item=item):
+            d = g[item].dropna()
+            n = len(d)
+            return [{"item": item, "pct_improved": _pct(int((d > 0).sum()), n),
+                     "pct_unchanged": _pct(int((d == 0).sum()), n), "pct_declined": _pct(int((d < 0).sum()), n)}]
+        records += _by_unit(frame, compute)
+    return pd.DataFrame(records)
+
+
+def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: dict) -> pd.DataFrame:
+    """National means per subgroup (age, diploma, born in Belgium, city size) and item."""
+    names = [v.name for v in instrument.items()]
+    scores = wide_scores(protected, names)
+    baseline = protected[protected["wave"] == "baseline"].set_index("pseudonym")
+    first = protected.drop_duplicates("pseudonym").set_index("pseudonym")
+    records = []
+    for subgroup in catalogue.get("subgroups", []):
+        column = subgroup["id"]
+        source = baseline if column in ("age_group", "diploma_level", "born_in_belgium") else first
+        values = source[column].astype("string").reindex(scores.index)
+        for value in subgroup["values"]:
+            members = values[values == str(value)].index
+            for var in instrument.items():
+                b = scores.loc[members, (var.name, "baseline")]
+                e = scores.loc[members, (var.name, "endline")]
+                paired = b.notna() & e.notna()
+                records.append({
+                    "level": "national", "unit": "BE", "subgroup": column, "value": str(value),
+                    "item": var.name, "group": var.group, "n_paired": int(paired.sum()),
+                    "mean_baseline": b[paired].mean(), "mean_endline": e[paired].mean(),
+                    "mean_diff": (e - b)[paired].mean(),
+                })
+    return pd.DataFrame(records).astype({"n_paired": "int64"})
+
+
+def reach_table(units: pd.DataFrame, projects: pd.DataFrame, first_year: int) -> pd.DataFrame:
+    """Reach per level (national, region): women, OCMWs, projects, consortia, new entrants."""
+    size = projects.groupby("project_id").agg(n_ocmws=("ocmw_id", "size"), since=("since", "first"))
+    project_units = units[units["level"] == "project"].set_index("unit")
+    records = []
+    for level in ("national", "region"):
+        for row in units[units["level"] == level].itertuples():
+            in_unit = project_units if level == "national" else project_units[project_units["region"] == row.unit]
+            mine = size.loc[size.index.intersection(in_unit.index)]
+            for measure, value in (
+                ("women", row.n_women),
+                ("women_paired", row.n_paired),
+                ("ocmws", int(mine["n_ocmws"].sum())),
+                ("projects", len(mine)),
+                ("consortia", int((mine["n_ocmws"] > 1).sum())),
+                ("new_entrants", int((mine["since"] == first_year).sum())),
+            ):
+                records.append({"level": level, "unit": row.unit, "measure": measure, "count": int(value)})
+    return pd.DataFrame(records).astype({"count": "int64"})
+
+
+def compute_all(
+    protected: pd.DataFrame,
+    instrument: Instrument,
+    reference: pd.DataFrame,
+    catalogue: dict,
+    projects: pd.DataFrame,
+    first_year: int,
+) -> dict[str, pd.DataFrame]:
+    """Every indicator family of the catalogue, keyed by family name (one Parquet file each)."""
+    from miriam import stats  # local: only this entry point needs scipy
+
+    scores = item_table(protected, instrument).merge(
+        item_changes(protected, instrument), on=["level", "unit", "item"], how="left"
+    )
+    units = unit_table(protected, reference, instrument)
+    members = women(protected).set_index("pseudonym")
+    wide = wide_scores(protected, [v.name for v in instrument.items()])
+    tests = stats.test_table(wide, members, instrument.items(), {lvl: LEVEL_COLUMN[lvl] for lvl in LEVELS})
+    return {
+        "scores": scores,
+        "units": units,
+        "shares": share_table(protected, catalogue),
+        "distributions": distribution_table(protected, catalogue, instrument),
+        "tests": _sorted(tests, ["item"]),
+        "subgroups": subgroup_table(protected, instrument, catalogue),
+        "reach": reach_table(units, projects, first_year),
+    }

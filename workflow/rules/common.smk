@@ -16,6 +16,9 @@ COHORTS = {
 }
 OCMW_REFERENCE = config["reference"]["ocmw"]
 GROUPS = "config/reference/groups.yaml"
+INDICATOR_CATALOGUE = "config/indicators.yaml"
+# Templates and wording belong to the workflow, not to a project's config: found beside it.
+REPORT_SOURCES = Path(workflow.basedir) / "report"
 
 
 wildcard_constraints:

@@ -2,12 +2,12 @@
 # processing itself, such as the reconciliation). Report and figure rules read only results/.
 rule disclose_indicators:
     input:
-        items=rules.compute_indicators.output.items,
+        scores=rules.compute_indicators.output.scores,
         units=rules.compute_indicators.output.units,
     output:
-        items="results/{cohort}/items.parquet",
+        scores="results/{cohort}/items.parquet",
         units="results/{cohort}/units.parquet",
-        items_csv=report(
+        scores_csv=report(
             "results/{cohort}/items.csv",
             caption="../report/items.rst",
             category="Indicators",

@@ -1,6 +1,6 @@
 rule make_figures:
     input:
-        items=rules.disclose_indicators.output.items,
+        scores=rules.disclose_indicators.output.scores,
         units=rules.disclose_indicators.output.units,
         instrument=get_instrument,
     output:

@@ -1,11 +1,18 @@
+INDICATOR_FAMILIES = ["scores", "units", "shares", "distributions", "tests", "subgroups", "reach"]
+
+
 rule compute_indicators:
     input:
         protected=rules.protect_responses.output.protected,
+        cohort=get_cohort_config,
         instrument=get_instrument,
         reference=OCMW_REFERENCE,
+        catalogue=INDICATOR_CATALOGUE,
     output:
-        items="private/{cohort}/indicators/items.parquet",
-        units="private/{cohort}/indicators/units.parquet",
+        **{
+            family: f"private/{{cohort}}/indicators/{family}.parquet"
+            for family in INDICATOR_FAMILIES
+        },
     log:
         "logs/compute_indicators/{cohort}.log",
     benchmark:

@@ -2,14 +2,15 @@
 # process: per-document start-up would dominate), then the index page.
 rule write_report_sources:
     input:
-        items=rules.disclose_indicators.output.items,
+        scores=rules.disclose_indicators.output.scores,
         units=rules.disclose_indicators.output.units,
         reconciliation=rules.clean_responses.output.reconciliation,
+        manifest=rules.write_manifest.output[0],
         figures=rules.make_figures.output[0],
         cohort=get_cohort_config,
         instrument=get_instrument,
-        templates="report/templates",
-        strings="report/strings/{lang}.yaml",
+        templates=REPORT_SOURCES / "templates",
+        strings=REPORT_SOURCES / "strings" / "{lang}.yaml",
     output:
         directory("results/{cohort}/report/src/{lang}"),
     log:

@@ -1,4 +1,7 @@
-"""Rule compute_indicators: aggregates per OCMW, project, region and nation (not yet disclosed)."""
+"""Rule compute_indicators: every family of the catalogue, per OCMW, project, region, nation.
+
+Not yet disclosure-checked: the outputs stay in the private zone until rule disclose_indicators.
+"""
 
 from pathlib import Path
 
@@ -6,12 +9,18 @@ from miriam import config, indicators, io, logs
 
 
 def main(snakemake):
-    instrument = config.load_instrument(snakemake.input.instrument)
-    reference = config.load_ocmw_reference(snakemake.input.reference)
-    protected = io.read_table(snakemake.input.protected)
-    io.make_private_dir(Path(snakemake.output.items).parent)
-    io.write_table(indicators.item_table(protected, instrument), snakemake.output.items)
-    io.write_table(indicators.unit_table(protected, reference, instrument), snakemake.output.units)
+    cohort = config.load_cohort(snakemake.input.cohort)
+    tables = indicators.compute_all(
+        io.read_table(snakemake.input.protected),
+        config.load_instrument(snakemake.input.instrument),
+        config.load_ocmw_reference(snakemake.input.reference),
+        config.load_yaml(snakemake.input.catalogue),
+        cohort.projects,
+        cohort.first_year,
+    )
+    io.make_private_dir(Path(snakemake.output.scores).parent)
+    for family, table in tables.items():
+        io.write_table(table, snakemake.output[family])
 
 
 logs.run_step(snakemake, main)  # noqa: F821

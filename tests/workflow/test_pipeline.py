@@ -1,0 +1,193 @@
+"""End to end: the whole workflow on a small seeded cohort, run by Snakemake as a user would.
+
+One build (module-scoped fixture, about half a minute) is checked for: the outputs a user
+expects, the privacy promise (no planted identifier in any file the pipeline wrote), Dutch and
+French carrying the same numbers, and counts that reconcile from raw rows to the report's n.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+COHORT = "test-small"
+pytestmark = pytest.mark.workflow
+
+SMALL_COHORT = {
+    "cohort": COHORT,
+    "label": "2023-2024",
+    "demo": True,
+    "instrument": "miriam-2023",
+    "window": {"start": "2023-09-01", "end": "2024-08-31"},
+    "measurement": {"baseline": "2023-11", "endline": "2024-06"},
+    "demo_pseudonym_key": "test-small-demo-key",
+    "synthetic": {"seed": 7, "women": 170, "canaries": True},
+    "exports": [
+        {"path": "raw/demo/test-small/beginmeting_nl.csv", "wave": "baseline", "language": "nl",
+         "format": "csv", "encoding": "utf-8", "delimiter": ","},
+        {"path": "raw/demo/test-small/beginmeting_fr.xlsx", "wave": "baseline", "language": "fr",
+         "format": "xlsx"},
+        {"path": "raw/demo/test-small/eindmeting_nl.csv", "wave": "endline", "language": "nl",
+         "format": "csv", "encoding": "cp1252", "delimiter": ";"},
+        {"path": "raw/demo/test-small/eindmeting_fr.xlsx", "wave": "endline", "language": "fr",
+         "format": "xlsx"},
+    ],
+    "projects": [
+        {"id": "antwerpen", "ocmws": [11002], "since": 2017},
+        {"id": "eeklo-maldegem", "ocmws": [43005, 43010], "since": 2021},
+        {"id": "gent", "ocmws": [44021], "since": 2023},
+        {"id": "schaarbeek", "ocmws": [21015], "since": 2018},
+        {"id": "liege", "ocmws": [62063], "since": 2017},
+        {"id": "herve", "ocmws": [63035], "since": 2023},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("pipeline")
+    shutil.copytree(ROOT / "config", work / "config")
+    (work / "config" / "cohorts" / f"{COHORT}.yaml").write_text(yaml.safe_dump(SMALL_COHORT))
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    config["cohorts"] = [COHORT]
+    (work / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+    result = subprocess.run(
+        [str(SNAKEMAKE), "-s", str(ROOT / "Snakefile"), "-d", str(work), "--cores", "2",
+         "--configfile", str(work / "config" / "config.yaml")],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    return work
+
+
+def _report(build: Path) -> Path:
+    return build / "results" / COHORT / "report"
+
+
+def test_every_expected_output_exists(build):
+    report = _report(build)
+    assert (report / "index.html").is_file()
+    for lang in ("nl", "fr"):
+        for fmt in ("html", "pdf"):
+            assert (report / lang / f"national.{fmt}").stat().st_size > 1000
+    # Factsheets in the OCMW's language(s): Brussels both, Flanders nl, Wallonia fr.
+    assert (report / "nl" / "factsheet-antwerpen.html").is_file()
+    assert not (report / "fr" / "factsheet-antwerpen.html").exists()
+    assert (report / "fr" / "factsheet-liege.pdf").is_file()
+    assert (report / "nl" / "factsheet-schaarbeek.html").is_file()
+    assert (report / "fr" / "factsheet-schaarbeek.html").is_file()
+    assert (report / "nl" / "factsheet-eeklo-maldegem.html").is_file()
+
+
+def _planted_identifiers(build: Path) -> set[str]:
+    """Every direct identifier and remark in the raw exports (names, numbers, dates, text)."""
+    columns = {"Voornaam deelneemster", "Familienaam deelneemster", "Naam casemanager",
+               "Rijksregisternummer", "Geboortedatum", "Opmerkingen casemanager",
+               "Prénom de la participante", "Nom de famille de la participante",
+               "Nom du case manager", "Numéro de registre national", "Date de naissance",
+               "Remarques du case manager"}
+    found: set[str] = set()
+    for export in SMALL_COHORT["exports"]:
+        path = build / export["path"]
+        if export["format"] == "csv":
+            frame = pd.read_csv(path, dtype=str, sep=export["delimiter"], encoding=export["encoding"])
+        else:
+            frame = pd.read_excel(path, dtype=str, header=None)
+            header_row = frame.index[frame.apply(lambda r: r.astype(str).str.contains("ID de r").any(), axis=1)][0]
+            frame.columns = frame.iloc[header_row]
+            frame = frame.iloc[header_row + 1:]
+        for column in set(frame.columns) & columns:
+            for value in frame[column].dropna().astype(str):
+                value = value.strip()
+                if len(value) >= 6:  # short first names could match ordinary words
+                    found.add(value)
+                if column in ("Rijksregisternummer", "Numéro de registre national"):
+                    found.add(re.sub(r"\D", "", value))
+    return found
+
+
+def _written_files(build: Path) -> list[Path]:
+    zones = ["results", "qa", "logs", "benchmarks", "private"]
+    return [p for zone in zones for p in (build / zone).rglob("*") if p.is_file()]
+
+
+def _text_of(path: Path) -> str:
+    if path.suffix == ".pdf":
+        if shutil.which("pdftotext") is None:
+            return path.read_bytes().decode("latin-1")
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).to_csv()
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_no_planted_identifier_in_any_output(build):
+    planted = _planted_identifiers(build)
+    assert any("CANARY" in p.upper() for p in planted), "the canary cohort plants no canaries"
+    assert len(planted) > 100
+    leaks = []
+    for path in _written_files(build):
+        text = _text_of(path)
+        leaks += [(path.relative_to(build), p) for p in planted if p in text]
+    assert not leaks, f"identifiers found in outputs: {leaks[:5]}"
+
+
+def _numbers(text: str, lang: str) -> list[float]:
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    thousands = "." if lang == "nl" else "\u202f\u00a0 "
+    pattern = r"[+\-−]?\d{1,3}(?:[" + re.escape(thousands) + r"]\d{3})*(?:,\d+)?"
+    values = []
+    for match in re.findall(pattern, text):
+        clean = match.replace("−", "-")
+        for sep in thousands:
+            clean = clean.replace(sep, "")
+        values.append(float(clean.replace(",", ".")))
+    return sorted(values)
+
+
+def _body(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    # Only the visible document: embedded images and styles carry numbers of their own.
+    text = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", text, flags=re.S)
+    return re.sub(r'src="data:[^"]*"', " ", text)
+
+
+def test_dutch_and_french_carry_the_same_numbers(build):
+    report = _report(build)
+    for name in ("national.html", "factsheet-schaarbeek.html"):
+        nl = _numbers(_body(report / "nl" / name), "nl")
+        fr = _numbers(_body(report / "fr" / name), "fr")
+        assert nl == fr, f"{name}: numbers differ between NL and FR"
+
+
+def test_counts_reconcile_from_raw_rows_to_the_report(build):
+    results = build / "results" / COHORT
+    rec = pd.read_csv(results / "reconciliation.csv")
+    per = rec.pivot_table(index="scope", columns="measure", values="count", aggfunc="sum").fillna(0)
+    assert (per["rows_read"] == per["rows_kept"] + per["rows_quarantined"]).all()
+    raw_rows = 0
+    for export in SMALL_COHORT["exports"]:
+        raw_rows += int(per.loc[export["path"], "rows_read"])
+    assert per.loc["cohort", "rows_read"] == raw_rows
+    quarantine = pd.read_csv(build / "qa" / COHORT / "quarantine.csv")
+    assert len(quarantine) == per.loc["cohort", "rows_quarantined"] > 0
+    units = pd.read_csv(results / "units.csv")
+    national = units[units["level"] == "national"].iloc[0]
+    assert national["n_women"] == per.loc["cohort", "women"]
+    national_nl = (_report(build) / "nl" / "national.html").read_text(encoding="utf-8")
+    assert f"{int(national['n_paired'])}" in national_nl
+
+
+def test_private_zone_is_owner_only(build):
+    private = build / "private" / COHORT
+    assert private.stat().st_mode & 0o077 == 0

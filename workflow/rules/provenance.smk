@@ -1,0 +1,28 @@
+# The run manifest: which code, config and inputs made this cohort's results (issue: audit).
+rule write_manifest:
+    input:
+        hashes=rules.ingest_exports.output.hashes,
+        reconciliation=rules.clean_responses.output.reconciliation,
+        units=rules.disclose_indicators.output.units,
+        scores=rules.disclose_indicators.output.scores,
+        config_files=lambda wc: [
+            "config/config.yaml",
+            get_cohort_config(wc),
+            get_instrument(wc),
+            OCMW_REFERENCE,
+            GROUPS,
+        ],
+    output:
+        report(
+            "results/{cohort}/manifest.json",
+            caption="../report/manifest.rst",
+            category="Provenance",
+        ),
+    log:
+        "logs/write_manifest/{cohort}.log",
+    benchmark:
+        "benchmarks/write_manifest/{cohort}.tsv"
+    params:
+        workflow_dir=workflow.basedir,
+    script:
+        "../scripts/write_manifest.py"
