@@ -186,7 +186,7 @@ def _in(values: pd.Series, codes: list[str]) -> pd.Series:
     return values.astype("string").isin([str(c) for c in codes])
 
 
-def share_table(protected: pd.DataFrame, catalogue: dict) -> pd.DataFrame:
+def share_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument) -> pd.DataFrame:
     """`share`, `paired_share` and `progress` indicators, long: one row per unit x wave."""
     specs = [i for i in catalogue["indicators"] if i["kind"] in ("share", "paired_share")]
     variables = sorted({s["variable"] for s in specs} | {w for s in specs for w in s.get("where", {})})
@@ -216,7 +216,7 @@ def share_table(protected: pd.DataFrame, catalogue: dict) -> pd.DataFrame:
                 ]
 
         records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
-    records += progress_records(protected, catalogue)
+    records += progress_records(protected, catalogue, instrument)
     table = pd.DataFrame(records, columns=SHARE_COLUMNS).astype({"n": "int64", "count": "Int64", "pct": "float64"})
     return _sorted(table, ["indicator", "wave"])
 
@@ -228,13 +228,11 @@ def _where(frame: pd.DataFrame, spec: dict) -> pd.Series:
     return mask
 
 
-def progress_records(protected: pd.DataFrame, catalogue: dict) -> list[dict]:
+def progress_records(protected: pd.DataFrame, catalogue: dict, instrument: Instrument) -> list[dict]:
     """`progress`: share of paired women whose mean change over a group's items is > `above`."""
     records = []
     for spec in (i for i in catalogue["indicators"] if i["kind"] == "progress"):
-        items = [c for c in protected.columns if c.startswith("dom_")] if spec["group"] == "domain" else [
-            c for c in protected.columns if c.startswith("emp_")
-        ]
+        items = [v.name for v in instrument.items(spec["group"])]
         scores = wide_scores(protected, items)
         diffs = pd.DataFrame({i: scores[(i, "endline")] - scores[(i, "baseline")] for i in items})
         enough = diffs.notna().sum(axis=1) >= catalogue.get("progress_min_items", 1)
@@ -376,7 +374,7 @@ def compute_all(
     return {
         "scores": scores,
         "units": units,
-        "shares": share_table(protected, catalogue),
+        "shares": share_table(protected, catalogue, instrument),
         "distributions": distribution_table(protected, catalogue, instrument),
         "tests": _sorted(tests, ["item"]),
         "subgroups": subgroup_table(protected, instrument, catalogue),

@@ -3,11 +3,14 @@ rule clean_responses:
         rows=rules.ingest_exports.output.rows,
         issues=rules.ingest_exports.output.issues,
         cohort=get_cohort_config,
+        instrument=get_instrument,
         reference=OCMW_REFERENCE,
     output:
         responses="private/{cohort}/responses.parquet",
         quarantine="qa/{cohort}/quarantine.csv",
         rejected_values="qa/{cohort}/rejected_values.csv",
+        qa_csv="qa/{cohort}/qa_report.csv",
+        qa_html="qa/{cohort}/qa_report.html",
         reconciliation=report(
             "results/{cohort}/reconciliation.csv",
             caption="../report/reconciliation.rst",

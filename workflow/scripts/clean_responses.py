@@ -1,20 +1,34 @@
-"""Rule clean_responses: quarantine unusable rows, resolve duplicates, reconcile counts."""
+"""Rule clean_responses: quarantine unusable rows, resolve duplicates, reconcile, QA report."""
 
 import logging
 
-from miriam import clean, config, io, logs
+from miriam import clean, config, io, logs, qa, validation
+from miriam.errors import InputError
 
 
 def main(snakemake):
     cohort = config.load_cohort(snakemake.input.cohort)
+    instrument = config.load_instrument(snakemake.input.instrument)
     reference = config.load_ocmw_reference(snakemake.input.reference)
     rows = io.read_table(snakemake.input.rows)
     issues = io.read_table(snakemake.input.issues)
     window = (cohort.raw["window"]["start"], cohort.raw["window"]["end"])
     responses, quarantine = clean.clean_rows(rows, cohort.projects, reference, window)
     reconciliation = clean.reconcile(rows, responses, quarantine, issues)
+    contract = validation.check(responses, validation.responses_schema(instrument))
     for record in reconciliation.itertuples():
         logging.info("%s: %s = %d", record.scope, record.measure, record.count)
+    report = qa.qa_table(quarantine, issues, contract)
+    io.write_csv(report, snakemake.output.qa_csv)
+    io.write_text(qa.qa_page(report, reconciliation, cohort.name), snakemake.output.qa_html)
+    if len(contract):
+        # Snakemake removes a failed job's outputs, so the failures go to the log as well.
+        for case in contract.itertuples():
+            logging.error("%s row %s column %s: %s", case.source_file, case.source_row, case.column, case.check)
+        raise InputError(
+            f"{len(contract)} value(s) break the clean-data contract (listed above in this log)",
+            file=snakemake.input.rows,
+        )
     io.write_table(responses, snakemake.output.responses, sort_by=["pseudonym", "wave"])
     io.write_csv(quarantine, snakemake.output.quarantine)
     io.write_csv(issues, snakemake.output.rejected_values)
