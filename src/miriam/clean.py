@@ -56,14 +56,16 @@ def row_reasons(rows: pd.DataFrame, cohort_ocmws: set[str], window: tuple[str, s
     mark(rows["ocmw_status"] == "missing", "ocmw_missing")
     mark(rows["ocmw_status"] == "unknown", "ocmw_unknown")
     mark(~rows["ocmw_id"].isin(cohort_ocmws), "ocmw_not_in_cohort")
-    when = rows["submitted_at"]
-    mark(when.isna() | (when < start) | (when >= end), "outside_cohort_window")
+    if "submitted_at" in rows:  # code-based (wide) exports carry no submission dates
+        when = rows["submitted_at"]
+        mark(when.isna() | (when < start) | (when >= end), "outside_cohort_window")
     return reason
 
 
 def latest_submission(rows: pd.DataFrame) -> pd.Series:
     """True for rows superseded by a later submission of the same woman in the same wave."""
-    order = rows.sort_values(["submitted_at", "source_file", "source_row"], kind="stable")
+    keys = [k for k in ("submitted_at", "source_file", "source_row") if k in rows]
+    order = rows.sort_values(keys, kind="stable")
     superseded = order.duplicated(["pseudonym", "wave"], keep="last")
     return superseded.reindex(rows.index)
 

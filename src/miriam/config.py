@@ -106,6 +106,7 @@ class Variable:
     group: str | None = None
     derive: str | None = None
     source: dict[str, Any] = field(default_factory=dict)
+    sum_of: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -162,6 +163,7 @@ def load_instrument(path: str | Path) -> Instrument:
             group=spec.get("group"),
             derive=spec.get("derive"),
             source=spec.get("source", {}),
+            sum_of=tuple(spec.get("sum_of", ())),
         )
     return Instrument(data["version"], data.get("layout", "long"), variables, data)
 

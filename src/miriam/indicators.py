@@ -49,39 +49,57 @@ def wide_scores(protected: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     return wide.reindex(columns=pd.MultiIndex.from_product([items, ["baseline", "endline"]]))
 
 
+def paired_long(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """One row per woman and item: baseline, endline, difference and her units at every level.
+
+    The shared shape behind the item table, the change shares and the paired tests: built once,
+    then aggregated with groupby (per-unit Python loops were the slow part of this stage).
+    """
+    names = [v.name for v in instrument.items()]
+    scores = wide_scores(protected, names)
+    long = pd.DataFrame(
+        {
+            "pseudonym": np.repeat(scores.index.to_numpy(), len(names)),
+            "item": np.tile(names, len(scores)),
+            "b": scores.xs("baseline", axis=1, level=1).to_numpy().ravel(),
+            "e": scores.xs("endline", axis=1, level=1).to_numpy().ravel(),
+        }
+    )
+    long["d"] = long["e"] - long["b"]
+    members = women(protected).set_index("pseudonym")[[LEVEL_COLUMN[lv] for lv in LEVELS]]
+    return long.join(members, on="pseudonym")
+
+
+def _per_level(long: pd.DataFrame, aggregate) -> pd.DataFrame:
+    """Apply `aggregate(grouped by unit and item) -> frame` at every level, stacked."""
+    frames = []
+    for level in LEVELS:
+        frame = aggregate(long.groupby([LEVEL_COLUMN[level], "item"], sort=True))
+        frame = frame.reset_index().rename(columns={LEVEL_COLUMN[level]: "unit"})
+        frames.append(frame.assign(level=level))
+    return pd.concat(frames, ignore_index=True)
+
+
 def item_table(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Per unit and item: n at each wave and paired, means over the paired women."""
-    item_vars = instrument.items()
-    names = [v.name for v in item_vars]
-    scores = wide_scores(protected, names)
-    members = women(protected).set_index("pseudonym")
-    records = []
-    for level in LEVELS:
-        unit_of = members[LEVEL_COLUMN[level]]
-        for var in item_vars:
-            base, end = scores[(var.name, "baseline")], scores[(var.name, "endline")]
-            frame = pd.DataFrame({"unit": unit_of, "b": base.reindex(unit_of.index), "e": end.reindex(unit_of.index)})
-            frame["paired"] = frame["b"].notna() & frame["e"].notna()
-            frame["d"] = frame["e"] - frame["b"]
-            for unit, g in frame.groupby("unit", sort=True):
-                p = g[g["paired"]]
-                records.append(
-                    {
-                        "level": level,
-                        "unit": unit,
-                        "item": var.name,
-                        "group": var.group,
-                        "n_baseline": int(g["b"].notna().sum()),
-                        "n_endline": int(g["e"].notna().sum()),
-                        "n_paired": len(p),
-                        "mean_baseline": p["b"].mean() if len(p) else np.nan,
-                        "mean_endline": p["e"].mean() if len(p) else np.nan,
-                        "mean_diff": p["d"].mean() if len(p) else np.nan,
-                        "sd_diff": p["d"].std(ddof=1) if len(p) > 1 else np.nan,
-                    }
-                )
-    table = pd.DataFrame(records, columns=ITEM_COLUMNS)
-    return _sorted(table, ["item"])
+    long = paired_long(protected, instrument)
+    paired = long["d"].notna()
+    long = long.assign(
+        b_any=long["b"].notna(), e_any=long["e"].notna(),
+        pb=long["b"].where(paired), pe=long["e"].where(paired), paired=paired,
+    )
+
+    def aggregate(grouped):
+        return grouped.agg(
+            n_baseline=("b_any", "sum"), n_endline=("e_any", "sum"), n_paired=("paired", "sum"),
+            mean_baseline=("pb", "mean"), mean_endline=("pe", "mean"),
+            mean_diff=("d", "mean"), sd_diff=("d", "std"),
+        )
+
+    table = _per_level(long, aggregate)
+    table["group"] = table["item"].map({v.name: v.group for v in instrument.items()})
+    table = table.astype({"n_baseline": "int64", "n_endline": "int64", "n_paired": "int64"})
+    return _sorted(table[ITEM_COLUMNS], ["item"])
 
 
 def unit_table(protected: pd.DataFrame, reference: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -188,7 +206,7 @@ def _in(values: pd.Series, codes: list[str]) -> pd.Series:
 
 def share_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument) -> pd.DataFrame:
     """`share`, `paired_share` and `progress` indicators, long: one row per unit x wave."""
-    specs = [i for i in catalogue["indicators"] if i["kind"] in ("share", "paired_share")]
+    specs = [i for i in applicable(catalogue, protected) if i["kind"] in ("share", "paired_share")]
     variables = sorted({s["variable"] for s in specs} | {w for s in specs for w in s.get("where", {})})
     frame = per_woman(protected, variables)
     records: list[dict] = []
@@ -221,6 +239,16 @@ def share_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument
     return _sorted(table, ["indicator", "wave"])
 
 
+def applicable(catalogue: dict, protected: pd.DataFrame) -> list[dict]:
+    """The catalogue entries whose variables this cohort's instrument has (others are skipped:
+    an older instrument simply has no such question)."""
+    def has(spec: dict) -> bool:
+        needed = [spec.get("variable"), *spec.get("where", {})]
+        return all(v is None or v in protected for v in needed)
+
+    return [spec for spec in catalogue["indicators"] if has(spec)]
+
+
 def _where(frame: pd.DataFrame, spec: dict) -> pd.Series:
     mask = pd.Series(True, index=frame.index)
     for var, code in spec.get("where", {}).items():
@@ -233,6 +261,8 @@ def progress_records(protected: pd.DataFrame, catalogue: dict, instrument: Instr
     records = []
     for spec in (i for i in catalogue["indicators"] if i["kind"] == "progress"):
         items = [v.name for v in instrument.items(spec["group"])]
+        if not items:
+            continue
         scores = wide_scores(protected, items)
         diffs = pd.DataFrame({i: scores[(i, "endline")] - scores[(i, "baseline")] for i in items})
         enough = diffs.notna().sum(axis=1) >= catalogue.get("progress_min_items", 1)
@@ -252,7 +282,7 @@ def progress_records(protected: pd.DataFrame, catalogue: dict, instrument: Instr
 
 def distribution_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument) -> pd.DataFrame:
     """`distribution` indicators: count and share of each category, per unit."""
-    specs = [i for i in catalogue["indicators"] if i["kind"] == "distribution"]
+    specs = [i for i in applicable(catalogue, protected) if i["kind"] == "distribution"]
     variables = sorted({s["variable"] for s in specs} | {w for s in specs for w in s.get("where", {})})
     frame = per_woman(protected, variables)
     records = []
@@ -291,19 +321,14 @@ def _categories(protected: pd.DataFrame, spec: dict, instrument: Instrument) -> 
 
 def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """% of paired women improved / unchanged / declined per unit and item."""
-    names = [v.name for v in instrument.items()]
-    scores = wide_scores(protected, names)
-    diffs = pd.DataFrame({i: scores[(i, "endline")] - scores[(i, "baseline")] for i in names})
-    frame = women(protected).set_index("pseudonym").join(diffs)
-    records = []
-    for item in names:
-        def compute(g, item=item):
-            d = g[item].dropna()
-            n = len(d)
-            return [{"item": item, "pct_improved": _pct(int((d > 0).sum()), n),
-                     "pct_unchanged": _pct(int((d == 0).sum()), n), "pct_declined": _pct(int((d < 0).sum()), n)}]
-        records += _by_unit(frame, compute)
-    return pd.DataFrame(records)
+    long = paired_long(protected, instrument).dropna(subset=["d"])
+    long = long.assign(up=long["d"] > 0, same=long["d"] == 0, down=long["d"] < 0)
+
+    def aggregate(grouped):
+        shares = grouped[["up", "same", "down"]].mean() * 100
+        return shares.rename(columns={"up": "pct_improved", "same": "pct_unchanged", "down": "pct_declined"})
+
+    return _per_level(long, aggregate)[["level", "unit", "item", "pct_improved", "pct_unchanged", "pct_declined"]]
 
 
 def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: dict) -> pd.DataFrame:
@@ -368,9 +393,7 @@ def compute_all(
         item_changes(protected, instrument), on=["level", "unit", "item"], how="left"
     )
     units = unit_table(protected, reference, instrument)
-    members = women(protected).set_index("pseudonym")
-    wide = wide_scores(protected, [v.name for v in instrument.items()])
-    tests = stats.test_table(wide, members, instrument.items(), {lvl: LEVEL_COLUMN[lvl] for lvl in LEVELS})
+    tests = stats.test_table(paired_long(protected, instrument), instrument.items(), LEVEL_COLUMN)
     return {
         "scores": scores,
         "units": units,

@@ -71,7 +71,7 @@ class OcmwResolver:
     def from_reference(cls, reference: pd.DataFrame, prefixes: list[str]) -> OcmwResolver:
         names: dict[str, str] = {}
         for rec in reference.to_dict("records"):
-            variants = [rec["name_nl"], rec["name_fr"], *filter(None, rec["aliases"].split("|"))]
+            variants = [rec["nis_code"], rec["name_nl"], rec["name_fr"], *filter(None, rec["aliases"].split("|"))]
             for variant in variants:
                 names[normalise_header(variant)] = rec["nis_code"]
         ordered = tuple(sorted((normalise_header(p) for p in prefixes), key=len, reverse=True))
@@ -96,24 +96,63 @@ class OcmwResolver:
 
 
 def known_headers(instrument: Instrument) -> dict[str, dict[str, str]]:
-    """Normalised header -> variable name, per form language."""
+    """Normalised header -> variable name, per form language (long layouts)."""
     return {
         lang: {normalise_header(v.header[lang]): v.name for v in instrument.variables.values() if v.header}
         for lang in ("nl", "fr")
     }
 
 
+def all_headers(instrument: Instrument) -> set[str]:
+    """Every normalised header the codebook knows (used to find the header row)."""
+    if instrument.layout == "wide":
+        return {normalise_header(code) for v in instrument.variables.values() for code in v.source.values()}
+    return set().union(*(set(h) for h in known_headers(instrument).values()))
+
+
 def map_headers(
     columns: list[str], export: Export, instrument: Instrument, unknown_column: str
-) -> dict[str, str]:
-    """Map the file's headers to variables and check them against the declaration.
+) -> dict[tuple[str, str], str]:
+    """Map the file's headers to (variable, wave) and check them against the declaration.
 
     Stops on: headers of the other form language, a missing expected column, columns of the
     other wave. Extra platform columns are ignored with a warning (or stop, by policy).
     """
+    columns = [c for c in columns if c != "_row"]
+    if instrument.layout == "wide":
+        by_code = {normalise_header(c): c for c in columns}
+        expected = {(v.name, w): normalise_header(code) for v in instrument.variables.values() for w, code in v.source.items()}
+        # One column may serve both waves (the respondent code, the OCMW).
+        mapping = {target: by_code[code] for target, code in expected.items() if code in by_code}
+        found = {c: (True if normalise_header(c) in set(expected.values()) else None) for c in columns}
+    else:
+        found = _long_headers(columns, export, instrument)
+        expected = {(v.name, export.wave) for v in instrument.in_wave(export.wave)}
+        mapping = {target: col for col, target in found.items() if target is not None}
+    missing = set(expected) - set(mapping)
+    if missing:
+        names = sorted(_column_name(instrument, var, wave, export) for var, wave in missing)
+        raise InputError(
+            f"{len(missing)} question column(s) missing: {'; '.join(names)}",
+            file=export.path,
+            expected=f"every {export.wave} column of codebook {instrument.version}",
+        )
+    for col in (c for c, target in found.items() if target is None):
+        if unknown_column == "stop":
+            raise InputError("column not in the codebook", file=export.path, column=col)
+        log.warning("%s: column '%s' is not in the codebook: ignored", export.path, col)
+    return mapping
+
+
+def _column_name(instrument: Instrument, var: str, wave: str, export: Export) -> str:
+    variable = instrument.variables[var]
+    return variable.source.get(wave) or variable.header.get(export.language, var)
+
+
+def _long_headers(columns: list[str], export: Export, instrument: Instrument) -> dict[str, tuple[str, str] | None]:
     headers = known_headers(instrument)
     other = "fr" if export.language == "nl" else "nl"
-    mine = {c: headers[export.language].get(normalise_header(c)) for c in columns if c != "_row"}
+    mine = {c: headers[export.language].get(normalise_header(c)) for c in columns}
     theirs = sum(normalise_header(c) in headers[other] for c in columns)
     matched = sum(v is not None for v in mine.values())
     if theirs > matched:
@@ -123,11 +162,9 @@ def map_headers(
             file=export.path,
             expected=f"language: {other} in the cohort config, or the {export.language.upper()} export",
         )
-    mapping = {col: var for col, var in mine.items() if var is not None}
-    expected_vars = {v.name for v in instrument.in_wave(export.wave)}
     other_wave_only = {
         v.name for v in instrument.variables.values() if export.wave not in v.waves
-    } & set(mapping.values())
+    } & {v for v in mine.values() if v}
     if other_wave_only:
         wave = "endline" if export.wave == "baseline" else "baseline"
         raise InputError(
@@ -136,20 +173,7 @@ def map_headers(
             file=export.path,
             expected=f"wave: {wave} in the cohort config, or the {export.wave} export",
         )
-    missing = expected_vars - set(mapping.values())
-    if missing:
-        names = [instrument.variables[m].header[export.language] for m in sorted(missing)]
-        raise InputError(
-            f"{len(missing)} question column(s) missing: {'; '.join(names)}",
-            file=export.path,
-            expected=f"every {export.wave} column of codebook {instrument.version}",
-        )
-    extra = [c for c, v in mine.items() if v is None]
-    for col in extra:
-        if unknown_column == "stop":
-            raise InputError("column not in the codebook", file=export.path, column=col)
-        log.warning("%s: column '%s' is not in the codebook: ignored", export.path, col)
-    return mapping
+    return {c: (v, export.wave) if v else None for c, v in mine.items()}
 
 
 # --- value parsing ---------------------------------------------------------------------------
@@ -162,6 +186,7 @@ class ValueParser:
         self.lang = lang
         self.missing = frozenset(normalise_header(t) for t in missing_tokens)
         self.ocmw = ocmw
+        self._names_lang = lang if lang in ("nl", "fr") else "nl"
 
     def parse(self, variable: Variable, raw: object) -> parse.Parsed:
         if parse.is_missing(raw, self.missing) and variable.kind != "category":
@@ -176,15 +201,16 @@ class ValueParser:
                 return parse.Parsed(labels[key])
             if parse.is_missing(raw, self.missing):
                 return parse.MISSING
-            return parse.parse_category(raw, labels, [c[self.lang] for c in scale["categories"]])
+            shown = [str(c.get("raw", c["code"])) if self.lang == "codes" else c[self.lang] for c in scale["categories"]]
+            return parse.parse_category(raw, labels, shown)
         if kind in ("datetime", "date"):
             return parse.parse_datetime(raw)
         if kind == "year_list":
             return parse.parse_year_list(raw)
         if kind == "country":
-            return parse.parse_name_list(raw, parse.country_names(self.lang), "country")
+            return parse.parse_name_list(raw, parse.country_names(self._names_lang), "country")
         if kind == "language_list":
-            return parse.parse_name_list(raw, parse.language_names(self.lang), "language")
+            return parse.parse_name_list(raw, parse.language_names(self._names_lang), "language")
         if kind == "ocmw":
             found = self.ocmw.resolve(str(raw))
             if found is None:
@@ -194,9 +220,13 @@ class ValueParser:
         return parse.Parsed(str(raw).strip())
 
     def _labels(self, variable: Variable) -> dict[str, str]:
-        # Labels of the export's language; codes are accepted too (wide layouts use codes).
-        labels = {normalise_header(c[self.lang]): str(c["code"]) for c in variable.scale["categories"]}
-        labels.update({normalise_header(str(c["code"])): str(c["code"]) for c in variable.scale["categories"]})
+        # Labels of the export's language; codes are accepted too, and code-based (wide)
+        # exports use each category's `raw` value.
+        categories = variable.scale["categories"]
+        labels = {normalise_header(str(c["code"])): str(c["code"]) for c in categories}
+        if self.lang in ("nl", "fr"):
+            labels.update({normalise_header(c[self.lang]): str(c["code"]) for c in categories})
+        labels.update({normalise_header(str(c["raw"])): str(c["code"]) for c in categories if "raw" in c})
         return labels
 
 
@@ -212,59 +242,95 @@ def ingest_export(
     *,
     unknown_column: str = "warn",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read, map and parse one export. Returns (rows, value issues)."""
-    all_headers = set().union(*(set(h) for h in known_headers(instrument).values()))
-    frame, _ = read_export(export, root, all_headers)
-    mapping = map_headers(list(frame.columns), export, instrument, unknown_column)
-    column_of = {var: col for col, var in mapping.items()}
-    cells = frame.drop(columns="_row")
-    is_blank = cells.apply(lambda col: col.map(_is_empty)).all(axis=1)
+    """Read, map and parse one export. Returns (rows: one per wave record, value issues).
 
+    A long export holds one wave; a wide export holds both in each row, and yields a baseline
+    record per row plus an endline record where any endline answer is present.
+    """
+    frame, _ = read_export(export, root, all_headers(instrument))
+    mapping = map_headers(list(frame.columns), export, instrument, unknown_column)
+    is_blank = frame.drop(columns="_row").apply(lambda col: col.map(_is_empty)).all(axis=1)
+    waves = ["baseline", "endline"] if export.wave == "both" else [export.wave]
+    outs, issues = [], []
+    for wave in waves:
+        columns = {var: col for (var, w), col in mapping.items() if w == wave}
+        rows, wave_issues = _wave_records(frame, columns, wave, export, instrument, parser, key, is_blank)
+        if export.wave == "both" and wave == "endline":
+            rows, wave_issues = _present_only(rows, wave_issues, frame, columns, mapping, instrument)
+        outs.append(rows)
+        issues += wave_issues
+    return pd.concat(outs, ignore_index=True), pd.DataFrame(issues, columns=ISSUE_COLUMNS)
+
+
+def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blank):
+    """Canonical rows of one wave from the mapped columns of `frame`."""
     out = pd.DataFrame(
         {
             "source_file": pd.Series(export.path, index=frame.index, dtype="string"),
             "source_row": frame["_row"].astype("int64"),
-            "wave": pd.Series(export.wave, index=frame.index, dtype="string"),
+            "wave": pd.Series(wave, index=frame.index, dtype="string"),
             "is_blank": is_blank.astype(bool),
         }
     )
     issues: list[dict] = []
-    for variable in instrument.in_wave(export.wave):
-        column = column_of[variable.name]
+    for variable in (v for v in instrument.variables.values() if v.name in columns):
+        column = columns[variable.name]
         raw = frame[column]
         if variable.role == "key":
-            out = out.join(_pseudonymise(raw, key))
+            out = out.join(_pseudonymise(raw, key, variable))
             continue
         if variable.role in ("direct_identifier", "free_text") and variable.derive is None:
             continue  # dropped here: never leaves ingest
         parsed = _parse_column(raw, variable, parser)
-        values = parsed.map(lambda p: p.value)
         problems = parsed.map(lambda p: p.problem)
         rejected = problems.notna() & (problems != "missing") & ~is_blank
-        for i in rejected[rejected].index:
-            issues.append(
-                {
-                    "source_file": export.path,
-                    "source_row": int(frame.at[i, "_row"]),
-                    "column": column,
-                    "variable": variable.name,
-                    "problem": problems[i],
-                    "expected": parsed[i].expected or "",
-                }
-            )
+        issues += [
+            _issue(export, int(frame.at[i, "_row"]), column, variable.name, problems[i], parsed[i].expected)
+            for i in rejected[rejected].index
+        ]
         if variable.derive == "age_years":
-            continue  # computed below from the parsed birth date, which is then dropped
-        out[variable.name] = _typed(values, variable)
+            born = parsed.map(lambda p: p.value)
+            out["_born"] = pd.to_datetime(born, errors="coerce")
+            continue  # the birth date itself never leaves ingest
+        out[variable.name] = _typed(parsed.map(lambda p: p.value), variable)
         if variable.kind == "ocmw":
             out["ocmw_id"] = out.pop(variable.name)
             status = problems.fillna("known").replace({"unknown_ocmw": "unknown"})
             out["ocmw_status"] = status.astype("string")
-    birth = [v for v in instrument.in_wave(export.wave) if v.derive == "age_years"]
-    if birth:
-        born = _parse_column(frame[column_of[birth[0].name]], birth[0], parser).map(lambda p: p.value)
-        out["age_years"] = _age(born, out["submitted_at"])
-    issues_df = pd.DataFrame(issues, columns=ISSUE_COLUMNS)
-    return out, issues_df
+    if "_born" in out:
+        out["age_years"] = _age(out.pop("_born"), out["submitted_at"])
+    for variable in (v for v in instrument.variables.values() if v.sum_of and v.name in out):
+        out[variable.name], total_issues = _recompute_total(out, variable, columns, export, frame)
+        issues += total_issues
+    return out, issues
+
+
+def _issue(export: Export, row: int, column: str, variable: str, problem: str, expected: str | None) -> dict:
+    return {"source_file": export.path, "source_row": row, "column": column,
+            "variable": variable, "problem": problem, "expected": expected or ""}
+
+
+def _recompute_total(out, variable, columns, export, frame):
+    """A total is the sum of its items when all are present (documented in the codebook)."""
+    parts = out[list(variable.sum_of)]
+    computed = parts.sum(axis=1, min_count=len(variable.sum_of)).where(parts.notna().all(axis=1)).astype("Int64")
+    given = out[variable.name]
+    differs = given.notna() & computed.notna() & (given != computed)
+    issues = [
+        _issue(export, int(frame.at[i, "_row"]), columns[variable.name], variable.name,
+               "total_mismatch", "the sum of " + ", ".join(variable.sum_of))
+        for i in differs[differs.fillna(False)].index
+    ]
+    return computed, issues
+
+
+def _present_only(rows, issues, frame, columns, mapping, instrument):
+    """Wide layouts: keep an endline record only where an endline-only column has a value."""
+    shared = {col for (var, w), col in mapping.items() if w == "baseline"}
+    own = [col for col in columns.values() if col not in shared]
+    present = frame[own].apply(lambda col: ~col.map(_is_empty)).any(axis=1)
+    kept_rows = set(frame.loc[present, "_row"])
+    return rows[present.to_numpy()].reset_index(drop=True), [i for i in issues if i["source_row"] in kept_rows]
 
 
 def _is_empty(value: object) -> bool:
@@ -291,11 +357,17 @@ def _typed(values: pd.Series, variable: Variable) -> pd.Series:
     return values.astype("string")
 
 
-def _pseudonymise(raw: pd.Series, key: bytes) -> pd.DataFrame:
-    statuses = raw.map(lambda v: nrn.status(None if _is_empty(v) else str(v)))
+def _pseudonymise(raw: pd.Series, key: bytes, variable: Variable) -> pd.DataFrame:
+    """Keyed pseudonym of the register number (validated) or of a respondent code."""
+    if variable.kind == "nrn":
+        statuses = raw.map(lambda v: nrn.status(None if _is_empty(v) else str(v)))
+        normalised = raw.map(lambda v: nrn.normalise(str(v)))
+    else:  # a respondent code (older, code-based exports): any non-empty code is a key
+        statuses = raw.map(lambda v: "missing" if _is_empty(v) else "valid")
+        normalised = raw.map(lambda v: "id:" + str(v).strip())
     pseudonyms = [
-        nrn.pseudonym(nrn.normalise(str(v)), key) if s == "valid" else None
-        for v, s in zip(raw, statuses, strict=True)
+        nrn.pseudonym(n, key) if s == "valid" else None
+        for n, s in zip(normalised, statuses, strict=True)
     ]
     return pd.DataFrame(
         {"pseudonym": pd.array(pseudonyms, dtype="string"), "key_status": statuses.astype("string")},
@@ -304,7 +376,6 @@ def _pseudonymise(raw: pd.Series, key: bytes) -> pd.DataFrame:
 
 
 def _age(born: pd.Series, at: pd.Series) -> pd.Series:
-    born = pd.to_datetime(born, errors="coerce")
     years = at.dt.year - born.dt.year - ((at.dt.month * 100 + at.dt.day) < (born.dt.month * 100 + born.dt.day))
     return years.astype("Int64")
 
@@ -374,6 +445,8 @@ def _check_declared_language(rows: pd.DataFrame, export: Export) -> None:
 
 
 def _check_window(rows: pd.DataFrame, export: Export, cohort: Cohort) -> None:
+    if "submitted_at" not in rows:
+        return  # code-based exports carry no submission dates
     start = pd.Timestamp(cohort.raw["window"]["start"])
     end = pd.Timestamp(cohort.raw["window"]["end"]) + pd.Timedelta(days=1)
     when = rows.loc[~rows["is_blank"], "submitted_at"].dropna()

@@ -99,10 +99,14 @@ def protect(
         out["age_group"] = (
             out["age_years"].lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
         )
+    elif "age_band" in out:  # exports that carry the band itself (older instruments)
+        lower = out["age_band"].str.extract(r"^(\d+)")[0].astype("Float64")
+        out["age_group"] = lower.lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
     if "birth_country" in out:
         out["birth_country_group"] = first_group(out["birth_country"], groups["country_groups"], "countries")
+    if "birth_country_group" in out:
         out["born_in_belgium"] = out["birth_country_group"].eq("belgium").astype("boolean")
-    if "languages" in out:
+    if "languages" in out and "language_groups" not in out:
         out["language_groups"] = language_groups(out["languages"], groups["language_groups"])
     if "children_birth_years" in out:
         out["children_age_bands"] = children_age_bands(

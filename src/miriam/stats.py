@@ -2,10 +2,16 @@
 
 Per item: the paired-samples t-test layout of earlier MIRIAM reports (mean difference, SD,
 SE, 95 % CI, t, df, two-sided p), the Wilcoxon signed-rank test (the scales are ordinal; zero
-differences dropped and normal approximation with continuity correction, as R's wilcox.test
-does with ties), Cohen's d_z and the matched-pairs rank-biserial correlation as effect sizes,
-and Holm-adjusted p-values over the items of a unit (family = all items of the instrument).
+differences dropped, normal approximation with tie and continuity corrections: R's
+`wilcox.test(..., paired = TRUE, exact = FALSE, correct = TRUE)`), Cohen's d_z and the
+matched-pairs rank-biserial correlation as effect sizes, and Holm-adjusted p-values over the
+items of the instrument within a unit.
 Missing-data rule: a woman counts for an item when she has a valid score at both waves.
+
+The formulas are written out with numpy rather than calling scipy's test functions once per
+unit and item: the closed forms are short, and the per-call overhead made this stage the
+slowest of the pipeline (thousands of calls). tests/unit/test_stats.py checks them against
+scipy and against values computed with R.
 """
 
 from __future__ import annotations
@@ -21,56 +27,64 @@ TEST_COLUMNS = [
 ]
 
 
-def paired_test(baseline: np.ndarray, endline: np.ndarray) -> dict[str, float]:
-    """All statistics of one item over the paired women (arrays of equal length, no NaN)."""
-    d = endline - baseline
+def paired_test(d: np.ndarray) -> dict[str, float]:
+    """All statistics of one item from the paired differences (endline - baseline)."""
     n = len(d)
-    out = {"n": n, "mean_diff": float(d.mean()) if n else np.nan}
+    out: dict[str, float] = {"n": n, "mean_diff": float(d.mean()) if n else np.nan}
     if n < 2:
         return out
-    sd = float(d.std(ddof=1))
+    mean, sd = out["mean_diff"], float(d.std(ddof=1))
     se = sd / np.sqrt(n)
-    tcrit = stats.t.ppf(0.975, n - 1)
-    out.update(sd_diff=sd, se_diff=se, ci_low=out["mean_diff"] - tcrit * se,
-               ci_high=out["mean_diff"] + tcrit * se, df=n - 1)
+    half = stats.t.ppf(0.975, n - 1) * se
+    out.update(sd_diff=sd, se_diff=se, ci_low=mean - half, ci_high=mean + half, df=n - 1)
     if sd > 0:
-        result = stats.ttest_rel(endline, baseline)
-        out.update(t=float(result.statistic), p=float(result.pvalue), cohen_dz=out["mean_diff"] / sd)
-    nonzero = d[d != 0]
-    if len(nonzero):
-        ranks = stats.rankdata(np.abs(nonzero))
-        v = float(ranks[nonzero > 0].sum())
-        w = stats.wilcoxon(nonzero, zero_method="wilcox", correction=True, method="approx")
-        out.update(wilcoxon_v=v, wilcoxon_p=float(w.pvalue),
-                   rank_biserial=(2 * v - ranks.sum()) / ranks.sum())
+        t = mean / se
+        out.update(t=t, p=float(2 * stats.t.sf(abs(t), n - 1)), cohen_dz=mean / sd)
+    out.update(_wilcoxon(d[d != 0]))
     return out
 
 
+def _wilcoxon(nonzero: np.ndarray) -> dict[str, float]:
+    m = len(nonzero)
+    if m == 0:
+        return {}
+    ranks = stats.rankdata(np.abs(nonzero))
+    v = float(ranks[nonzero > 0].sum())
+    expected = m * (m + 1) / 4
+    _, ties = np.unique(ranks, return_counts=True)
+    variance = m * (m + 1) * (2 * m + 1) / 24 - (ties**3 - ties).sum() / 48
+    result = {"wilcoxon_v": v, "rank_biserial": (2 * v - ranks.sum()) / ranks.sum()}
+    if variance > 0:
+        z = (v - expected - 0.5 * np.sign(v - expected)) / np.sqrt(variance)
+        result["wilcoxon_p"] = float(min(1.0, 2 * stats.norm.sf(abs(z))))
+    return result
+
+
 def holm(pvalues: pd.Series) -> pd.Series:
-    """Holm's step-down adjustment (written out: six lines, no extra dependency for it)."""
+    """Holm's step-down adjustment (a few lines; no extra dependency for it)."""
     valid = pvalues.dropna().sort_values()
     m = len(valid)
     adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * valid.to_numpy()))
     return pd.Series(adjusted, index=valid.index).reindex(pvalues.index)
 
 
-def test_table(scores: pd.DataFrame, members: pd.DataFrame, items: list, levels: dict[str, str]) -> pd.DataFrame:
-    """Paired tests per unit (levels: name -> grouping column of `members`) and item.
-
-    `scores` has columns (item, wave) indexed by pseudonym; `members` is indexed by pseudonym.
-    """
-    records = []
-    for level, column in levels.items():
-        for unit, group in members.groupby(column, sort=True):
-            unit_records = []
-            for var in items:
-                b = scores.loc[group.index, (var.name, "baseline")]
-                e = scores.loc[group.index, (var.name, "endline")]
-                both = b.notna() & e.notna()
-                result = paired_test(b[both].to_numpy(float), e[both].to_numpy(float))
-                unit_records.append({"level": level, "unit": unit, "item": var.name, "group": var.group, **result})
-            frame = pd.DataFrame(unit_records).reindex(columns=TEST_COLUMNS)
-            frame["p_holm"] = holm(frame["p"])
-            frame["wilcoxon_p_holm"] = holm(frame["wilcoxon_p"])
-            records.append(frame)
-    return pd.concat(records, ignore_index=True).astype({"n": "int64"})
+def test_table(long: pd.DataFrame, items: list, level_columns: dict[str, str]) -> pd.DataFrame:
+    """Paired tests per unit and item from the long paired table (miriam.indicators.paired_long)."""
+    group_of = {v.name: v.group for v in items}
+    order = {v.name: i for i, v in enumerate(items)}
+    paired = long.dropna(subset=["d"])
+    frames = []
+    for level, column in level_columns.items():
+        records = [
+            {"level": level, "unit": unit, "item": item, "group": group_of[item],
+             **paired_test(g["d"].to_numpy(float))}
+            for (unit, item), g in paired.groupby([column, "item"], sort=True)
+        ]
+        frame = pd.DataFrame(records).reindex(columns=TEST_COLUMNS)
+        frame["_order"] = frame["item"].map(order)
+        frame = frame.sort_values(["unit", "_order"]).drop(columns="_order")
+        by_unit = frame.groupby("unit", sort=False)
+        frame["p_holm"] = by_unit["p"].transform(holm)
+        frame["wilcoxon_p_holm"] = by_unit["wilcoxon_p"].transform(holm)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True).astype({"n": "int64"})
