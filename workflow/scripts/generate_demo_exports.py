@@ -1,0 +1,25 @@
+"""Snakemake script: write the seeded synthetic exports of a demo cohort.
+
+Long layout (2023-2024 form exports): miriam.demo; wide layout (MIRIAM 2.0): miriam.demo_wide.
+"""
+
+import logging
+from pathlib import Path
+
+from miriam import config
+from miriam.demo import generate_cohort
+from miriam.logs import run_step
+
+
+def main(smk) -> None:
+    cohort = config.load_cohort(config.cohort_path(smk.params.cohort))
+    instrument = config.load_instrument(config.instrument_path(cohort.instrument))
+    reference = config.load_ocmw_reference(smk.config["reference"]["ocmw"])
+    generate = generate_cohort
+    if instrument.layout == "wide":
+        from miriam.demo_wide import generate_wide as generate
+    for path in generate(cohort, instrument, reference, root=Path(".")):
+        logging.getLogger("miriam.demo").info("wrote %s", path)
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)
