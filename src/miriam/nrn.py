@@ -29,7 +29,9 @@ def status(raw: str | None) -> str:
     digits = normalise(raw)
     if digits is None:
         return "missing"
-    if not (len(digits) == 11 and digits.isdigit()):
+    # ASCII digits only: str.isdigit() also accepts '²' or Arabic-Indic digits, on which
+    # int() raises or pseudonym()'s ASCII encoding fails (fix found by the property tests).
+    if not (len(digits) == 11 and digits.isascii() and digits.isdigit()):
         return "malformed"
     body, check = int(digits[:9]), int(digits[9:])
     if 97 - body % 97 == check or 97 - int("2" + digits[:9]) % 97 == check:

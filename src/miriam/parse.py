@@ -19,9 +19,14 @@ from babel import Locale
 
 from miriam.readers import normalise_header as normalise
 
-_INT = re.compile(r"^[+]?\d+$")
-_DATETIME = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_INT = re.compile(r"^[+]?[0-9]+$")  # ASCII digits only (\d also matches other scripts' digits)
+_DATETIME = re.compile(
+    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII
+)
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII)
+# Plausible years for this programme's dates (births, submissions, stops). Fix: a typo such as
+# 0991 or 9991 was accepted and then crashed ingest (outside pandas' datetime64[ns] range).
+_YEARS = (1900, 2100)
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year bug folded in)
 
 
@@ -44,6 +49,8 @@ def parse_score(raw: str, lo: float, hi: float) -> Parsed:
     expected = f"a whole number from {lo:g} to {hi:g}"
     if not _INT.match(text):
         return Parsed(None, "not_a_whole_number", expected)
+    if len(text.lstrip("+0")) > 15:  # fix: int() raises on > 4300 digits; no scale is that wide
+        return Parsed(None, "out_of_range", expected)
     value = int(text)
     if not lo <= value <= hi:
         return Parsed(None, "out_of_range", expected)
@@ -61,15 +68,19 @@ def parse_datetime(raw: object) -> Parsed:
     """dd/mm/yyyy [hh:mm[:ss]], ISO, an Excel serial number, or an Excel date cell."""
     expected = "a date dd/mm/yyyy (hh:mm)"
     if isinstance(raw, datetime):
-        return Parsed(raw)
+        return _plausible(raw, expected)
     text = str(raw).strip()
     try:
         if m := _DATETIME.match(text):
             d, mo, y, h, mi, s = m.groups()
-            return Parsed(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)))
+            when = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+            return _plausible(when, expected)
         if m := _ISO.match(text):
             y, mo, d, h, mi, s = m.groups()
-            return Parsed(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)))
+            when = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+            return _plausible(when, expected)
+        if not text.isascii():  # fix: float() also reads other scripts' digits
+            raise ValueError(text)
         serial = float(text.replace(",", "."))
     except ValueError:
         return Parsed(None, "not_a_date", expected)
@@ -78,14 +89,27 @@ def parse_datetime(raw: object) -> Parsed:
     return Parsed(None, "not_a_date", expected)
 
 
+def _plausible(when: datetime, expected: str) -> Parsed:
+    if not _YEARS[0] <= when.year <= _YEARS[1]:
+        return Parsed(None, "not_a_date", expected)
+    return Parsed(when)
+
+
 def parse_year_list(raw: str, first: int = 1950, last: int = 2035) -> Parsed:
     parts = [p for p in re.split(r"[,;/ ]+", str(raw).strip()) if p]
-    if not parts or not all(p.isdigit() and first <= int(p) <= last for p in parts):
+    # fix: isdigit() accepts '²' (int() then raised) and huge digit strings (int() raises
+    # beyond 4300 digits): only four ASCII digits make a year.
+    year = re.compile(r"[0-9]{4}")
+    if not parts or not all(year.fullmatch(p) and first <= int(p) <= last for p in parts):
         return Parsed(None, "not_a_year_list", f"years {first}-{last} separated by commas")
     return Parsed("|".join(sorted(parts)))
 
 
 def parse_name_list(raw: str, names: dict[str, str], what: str) -> Parsed:
+    # fix: a whole known name first, so that "Bosnië en Herzegovina" or "Trinidad en Tobago"
+    # is not split at its ' en ' into two unknown names.
+    if (whole := normalise(raw)) in names:
+        return Parsed(names[whole])
     codes = []
     for part in re.split(r"[,;/]| en | et ", str(raw)):
         key = normalise(part)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -44,7 +45,12 @@ def read_export(export: Export, root: Path, known_headers: set[str]) -> tuple[pd
         rows = _csv_rows(path, export)
     else:
         rows = _xlsx_rows(path, export)
-    header_index = _find_header(rows, known_headers, export)
+    try:
+        header_index = _find_header(rows, known_headers, export)
+    except InputError:
+        if export.format == "csv":
+            _refuse_other_delimiter(path, export, known_headers)
+        raise
     header = [str(h).strip() if h is not None else "" for h in rows[header_index]]
     body = rows[header_index + 1 :]
     width = len(header)
@@ -86,6 +92,31 @@ def _csv_rows(path: Path, export: Export) -> list[list[str]]:
         return [row for row in reader]
     except csv.Error as error:
         raise InputError(f"not a readable CSV ({error})", file=export.path) from None
+
+
+def _refuse_other_delimiter(path: Path, export: Export, known: set[str]) -> None:
+    """Fix: a ';' file declared ',' passed the separator check above (its quoted answers such
+    as "Arabisch, Nederlands" contain commas) and then failed as "not an export". When the
+    header is found with another separator, say so."""
+    text = _decode(path.read_bytes(), export)
+    declared = export.delimiter or ","
+    for other in (";", ",", "\t"):
+        if other == declared:
+            continue
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=other)
+            head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+            _find_header(head, known, export)
+        except (csv.Error, InputError):
+            continue
+        shown = "\\t" if other == "\t" else other
+        raise InputError(
+            f"no header row found with the declared separator '{declared}'; "
+            f"the file uses '{shown}'",
+            file=export.path,
+            expected=f"a CSV separated by '{declared}' as declared; "
+            f"declare `delimiter: \"{shown}\"`",
+        )
 
 
 def _decode(data: bytes, export: Export) -> str:

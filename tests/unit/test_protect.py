@@ -1,0 +1,264 @@
+"""miriam.protect: quasi-identifiers generalised, nothing identifying left."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from miriam import protect
+
+AGE_BOUNDS = [18, 25, 30, 35, 40]
+
+
+def _responses(records: list[dict]) -> pd.DataFrame:
+    """Clean-stage responses (only the columns protect reads, with the contract's dtypes)."""
+    base = {
+        "source_file": "raw/b.csv",
+        "source_row": 2,
+        "response_id": "R",
+        "submitted_at": pd.Timestamp("2023-11-14"),
+        "ocmw_id": "11002",
+        "project_id": "antwerpen",
+        "region": "flanders",
+        "age_years": 30,
+        "n_children": 1,
+        "children_birth_years": "2019",
+        "birth_country": "BE",
+        "diploma": "none",
+        "diploma_recognised": "not_applicable",
+        "languages": "nl",
+        "dom_financial": 5,
+        "emp_rely": 6,
+        "completed": None,
+        "stop_date": pd.NaT,
+        "form_language": "nl",
+    }
+    frame = pd.DataFrame([{**base, **r} for r in records])
+    for column in ("age_years", "n_children", "dom_financial", "emp_rely", "source_row"):
+        frame[column] = frame[column].astype("Int64")
+    for column in frame.columns:
+        if frame[column].dtype == object or str(frame[column].dtype) == "str":
+            frame[column] = frame[column].astype("string")
+    frame["submitted_at"] = frame["submitted_at"].astype("datetime64[ns]")
+    frame["stop_date"] = pd.to_datetime(frame["stop_date"]).astype("datetime64[ns]")
+    return frame
+
+
+@pytest.fixture
+def run_protect(instrument, reference, groups):
+    def run(records):
+        return protect.protect(
+            _responses(records),
+            instrument,
+            reference,
+            groups,
+            age_bounds=AGE_BOUNDS,
+            large_city_population=100000,
+            reference_year=2023,
+        ).set_index(["pseudonym", "wave"])
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "age, band",
+    [
+        (17, "18-24"),
+        (18, "18-24"),
+        (24, "18-24"),
+        (25, "25-29"),
+        (29, "25-29"),
+        (30, "30-34"),
+        (34, "30-34"),
+        (35, "35-39"),
+        (39, "35-39"),
+        (40, "40+"),
+        (67, "40+"),
+    ],
+)
+def test_age_band_edges(age, band):
+    assert protect.age_band(pd.Series([age], dtype="Int64"), AGE_BOUNDS).tolist() == [band]
+
+
+def test_missing_age_has_no_band():
+    assert protect.age_band(pd.Series([pd.NA], dtype="Int64"), AGE_BOUNDS).isna().all()
+
+
+def test_age_from_the_first_measurement_on_both_rows(run_protect):
+    out = run_protect(
+        [
+            {"pseudonym": "a", "wave": "endline", "age_years": 25},  # birthday between the waves
+            {"pseudonym": "a", "wave": "baseline", "age_years": 24},
+            {"pseudonym": "b", "wave": "baseline", "age_years": 34},
+            {"pseudonym": "b", "wave": "endline", "age_years": 35},
+            {"pseudonym": "c", "wave": "endline", "age_years": 40},  # endline only: her only age
+            {"pseudonym": "d", "wave": "baseline", "age_years": None},  # birth date rejected...
+            {"pseudonym": "d", "wave": "endline", "age_years": 31},  # ...use the other wave
+        ]
+    )
+    assert (
+        out.loc[("a", "baseline"), "age_band"] == out.loc[("a", "endline"), "age_band"] == "18-24"
+    )
+    assert (
+        out.loc[("b", "baseline"), "age_group"]
+        == out.loc[("b", "endline"), "age_group"]
+        == "under_35"
+    )
+    assert out.loc[("b", "endline"), "age_band"] == "30-34"
+    assert (
+        out.loc[("c", "endline"), "age_band"] == "40+"
+        and out.loc[("c", "endline"), "age_group"] == "35_plus"
+    )
+    assert (
+        out.loc[("d", "baseline"), "age_band"] == out.loc[("d", "endline"), "age_band"] == "30-34"
+    )
+
+
+@pytest.mark.parametrize(
+    "country, group, in_belgium",
+    [
+        ("BE", "belgium", True),
+        ("FR", "eu", False),
+        ("MA", "north_africa_arab", False),
+        ("CD", "other_africa", False),
+        ("AF", "other", False),
+        ("GN", "other_africa", False),
+    ],
+)
+def test_country_groups(run_protect, country, group, in_belgium):
+    out = run_protect([{"pseudonym": "a", "wave": "baseline", "birth_country": country}])
+    assert out.loc[("a", "baseline"), "birth_country_group"] == group
+    assert out.loc[("a", "baseline"), "born_in_belgium"] == in_belgium
+
+
+def test_missing_country_has_no_group(run_protect):
+    out = run_protect([{"pseudonym": "a", "wave": "baseline", "birth_country": None}])
+    assert pd.isna(out.loc[("a", "baseline"), "birth_country_group"])
+    assert pd.isna(out.loc[("a", "baseline"), "born_in_belgium"])
+
+
+def test_language_groups_children_and_diploma(run_protect):
+    out = run_protect(
+        [
+            {
+                "pseudonym": "a",
+                "wave": "baseline",
+                "languages": "ar|nl|tw",
+                "children_birth_years": "2005|2021|2023",
+                "n_children": 3,
+                "diploma": "upper_secondary",
+            },
+            {
+                "pseudonym": "b",
+                "wave": "baseline",
+                "languages": "fr",
+                "children_birth_years": None,
+                "n_children": 6,
+                "diploma": "primary",
+            },
+        ]
+    )
+    a, b = out.loc[("a", "baseline")], out.loc[("b", "baseline")]
+    assert a["language_groups"] == "dutch|arabic_berber|other"
+    assert a["children_age_bands"] == "0-2|18+"  # ages 18, 2 and 0 at the cohort's start (2023)
+    assert a["n_children"] == "3" and b["n_children"] == "4+"
+    assert a["diploma_level"] == "high" and b["diploma_level"] == "low"
+    assert b["language_groups"] == "french" and pd.isna(b["children_age_bands"])
+
+
+def test_city_size(run_protect):
+    out = run_protect(
+        [
+            {"pseudonym": "a", "wave": "baseline", "ocmw_id": "11002"},
+            {
+                "pseudonym": "b",
+                "wave": "baseline",
+                "ocmw_id": "43005",
+                "project_id": "eeklo-maldegem",
+            },
+        ]
+    )
+    assert out.loc[("a", "baseline"), "city_size"] == "large"
+    assert out.loc[("b", "baseline"), "city_size"] == "other"
+
+
+def test_nothing_identifying_is_left(run_protect, instrument):
+    out = run_protect(
+        [
+            {
+                "pseudonym": "a",
+                "wave": "baseline",
+                "age_years": 31,
+                "birth_country": "MA",
+                "languages": "ar",
+                "children_birth_years": "2019|2021",
+                "response_id": "R0001",
+            }
+        ]
+    ).reset_index()
+    assert not protect.FORBIDDEN & set(out.columns)
+    roles = {v.name: v.role for v in instrument.variables.values()}
+    leaked = [
+        c
+        for c in out.columns
+        if roles.get(c) in {"key", "direct_identifier", "free_text", "technical"}
+    ]
+    assert leaked == []
+    values = set(out.astype("string").to_numpy().ravel().tolist())
+    assert not {"31", "MA", "ar", "2019|2021", "R0001", "raw/b.csv"} & values
+
+
+def test_analysis_variables_pass_unchanged(run_protect):
+    out = run_protect(
+        [{"pseudonym": "a", "wave": "baseline", "dom_financial": 7, "emp_rely": None}]
+    )
+    assert out.loc[("a", "baseline"), "dom_financial"] == 7
+    assert pd.isna(out.loc[("a", "baseline"), "emp_rely"])
+
+
+def test_protected_table_from_ingested_samples(
+    ingest_cohort, builder, reference, instrument, groups
+):
+    """Through ingest and clean, the protected table has the contract's columns only."""
+    from miriam import clean
+
+    entry = builder.export("b.csv", [builder.row("baseline")], wave="baseline")
+    rows, _, _ = ingest_cohort([entry])
+    cohort = builder.cohort([entry])
+    responses, _ = clean.clean_rows(rows, cohort.projects, reference, ("2023-09-01", "2024-08-31"))
+    out = protect.protect(
+        responses,
+        instrument,
+        reference,
+        groups,
+        age_bounds=AGE_BOUNDS,
+        large_city_population=100000,
+        reference_year=2023,
+    )
+    assert not protect.FORBIDDEN & set(out.columns)
+    contract = {
+        "pseudonym",
+        "wave",
+        "ocmw_id",
+        "project_id",
+        "region",
+        "city_size",
+        "age_band",
+        "age_group",
+        "n_children",
+        "children_age_bands",
+        "birth_country_group",
+        "born_in_belgium",
+        "diploma",
+        "diploma_level",
+        "diploma_recognised",
+        "language_groups",
+    }
+    analysis = {v.name for v in instrument.with_role("analysis") if "baseline" in v.waves}
+    assert set(out.columns) == contract | analysis
+    r = out.iloc[0]
+    assert (r["age_band"], r["birth_country_group"], r["language_groups"]) == (
+        "30-34",
+        "north_africa_arab",
+        "dutch|arabic_berber",
+    )
