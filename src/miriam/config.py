@@ -55,7 +55,7 @@ def validate(data: dict[str, Any], schema_name: str, file: str | Path) -> dict[s
     """
     schema = _schema(schema_name)
     validator_cls = jsonschema.validators.validator_for(schema)
-    validator = _with_defaults(validator_cls)(schema)
+    validator = _with_defaults(validator_cls)(schema, format_checker=validator_cls.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]

@@ -43,8 +43,12 @@ def pseudonym_key(cohort: Cohort, key_env: str, key_file: str) -> bytes:
         return os.environ[key_env].encode("utf-8")
     path = Path(key_file).expanduser()
     if path.is_file():
+        key = path.read_bytes().strip()
+        if not key:
+            # An empty key would make the pseudonyms recomputable by anyone from the numbers.
+            raise ConfigError("the pseudonym key file is empty", file=str(path), expected="a secret key")
         log.info("pseudonym key: from key file %s", path)
-        return path.read_bytes().strip()
+        return key
     if cohort.demo and cohort.raw.get("demo_pseudonym_key"):
         log.info("pseudonym key: the documented demo key of cohort %s", cohort.name)
         return cohort.raw["demo_pseudonym_key"].encode("utf-8")
@@ -182,11 +186,16 @@ def _long_headers(columns: list[str], export: Export, instrument: Instrument) ->
 class ValueParser:
     """Parses a column through its scale; caches by distinct raw value (exports repeat values)."""
 
-    def __init__(self, lang: str, missing_tokens: list[str], ocmw: OcmwResolver) -> None:
+    def __init__(
+        self, lang: str, missing_tokens: list[str], ocmw: OcmwResolver, aliases: dict | None = None
+    ) -> None:
         self.lang = lang
         self.missing = frozenset(normalise_header(t) for t in missing_tokens)
         self.ocmw = ocmw
-        self._names_lang = lang if lang in ("nl", "fr") else "nl"
+        names_lang = lang if lang in ("nl", "fr") else "nl"
+        aliases = aliases or {}
+        self.countries = {**parse.country_names(names_lang), **_normalised(aliases.get("countries", {}).get(names_lang, {}))}
+        self.languages = {**parse.language_names(names_lang), **_normalised(aliases.get("languages", {}).get(names_lang, {}))}
 
     def parse(self, variable: Variable, raw: object) -> parse.Parsed:
         if parse.is_missing(raw, self.missing) and variable.kind != "category":
@@ -208,9 +217,9 @@ class ValueParser:
         if kind == "year_list":
             return parse.parse_year_list(raw)
         if kind == "country":
-            return parse.parse_name_list(raw, parse.country_names(self._names_lang), "country")
+            return parse.parse_name_list(raw, self.countries, "country")
         if kind == "language_list":
-            return parse.parse_name_list(raw, parse.language_names(self._names_lang), "language")
+            return parse.parse_name_list(raw, self.languages, "language")
         if kind == "ocmw":
             found = self.ocmw.resolve(str(raw))
             if found is None:
@@ -228,6 +237,10 @@ class ValueParser:
             labels.update({normalise_header(c[self.lang]): str(c["code"]) for c in categories})
         labels.update({normalise_header(str(c["raw"])): str(c["code"]) for c in categories if "raw" in c})
         return labels
+
+
+def _normalised(names: dict[str, str]) -> dict[str, str]:
+    return {normalise_header(name): code for name, code in names.items()}
 
 
 # --- one export --------------------------------------------------------------------------------
@@ -389,15 +402,20 @@ def ingest_cohort(
     reference: pd.DataFrame,
     config: dict,
     root: Path = Path("."),
+    aliases: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
-    """Ingest every export of a cohort. Returns (rows, value issues, sha256 per export)."""
+    """Ingest every export of a cohort. Returns (rows, value issues, sha256 per export).
+
+    `aliases`: accepted country and language spellings beyond CLDR
+    (config/reference/name_aliases.yaml).
+    """
     policy = config["parsing"]
     key = pseudonym_key(cohort, **config["pseudonym"])
     resolver = OcmwResolver.from_reference(reference, policy["ocmw_name_prefixes"])
     hashes = _check_distinct_files(cohort, root)
     frames, issue_frames = [], []
     for export in cohort.exports:
-        parser = ValueParser(export.language, policy["missing_tokens"], resolver)
+        parser = ValueParser(export.language, policy["missing_tokens"], resolver, aliases)
         rows, issues = ingest_export(
             export, root, instrument, parser, key, unknown_column=policy["unknown_column"]
         )

@@ -17,6 +17,7 @@ COHORTS = {
 OCMW_REFERENCE = config["reference"]["ocmw"]
 GROUPS = "config/reference/groups.yaml"
 INDICATOR_CATALOGUE = "config/indicators.yaml"
+NAME_ALIASES = "config/reference/name_aliases.yaml"
 # Templates and wording belong to the workflow, not to a project's config: found beside it.
 REPORT_SOURCES = Path(workflow.basedir) / "report"
 

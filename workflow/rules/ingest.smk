@@ -4,6 +4,7 @@ rule ingest_exports:
         cohort=get_cohort_config,
         instrument=get_instrument,
         reference=OCMW_REFERENCE,
+        aliases=NAME_ALIASES,
     output:
         rows="private/{cohort}/ingested.parquet",
         issues="private/{cohort}/value_issues.parquet",
