@@ -1,0 +1,155 @@
+"""Rendering: engine choice, the pandoc + typst path (self-contained HTML, A4 PDF with the
+running header, deterministic bytes) and, when a quarto binary exists, the Quarto path."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from miriam import render
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_report import write_both  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    return write_both(tmp_path_factory.mktemp("render"))
+
+
+@pytest.fixture(scope="module")
+def rendered(sources):
+    """One Dutch national report and one French factsheet, each to HTML and PDF."""
+    docs = [sources["nl"][0], next(p for p in sources["fr"] if p.name == "factsheet-brussel.qmd")]
+    return render.render_all(docs, ["html", "pdf"], engine="pandoc")
+
+
+def no_quarto(monkeypatch):
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+
+
+# --- engine choice ------------------------------------------------------------------------------
+
+
+def test_auto_falls_back_to_pandoc_without_quarto(monkeypatch):
+    no_quarto(monkeypatch)
+    assert render.choose_engine("auto") == "pandoc"
+    assert render.choose_engine("pandoc") == "pandoc"
+
+
+def test_quarto_required_but_missing_is_a_clear_error(monkeypatch):
+    no_quarto(monkeypatch)
+    with pytest.raises(render.RenderError, match="no quarto binary"):
+        render.choose_engine("quarto")
+    with pytest.raises(render.RenderError, match="render.engine"):
+        render.choose_engine("latex")
+
+
+def test_quarto_path_env_is_honoured(monkeypatch, tmp_path):
+    fake = tmp_path / "quarto"
+    fake.write_text("#!/bin/sh\necho 9.9.9\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("QUARTO_PATH", str(fake))
+    assert render.quarto_binary() == str(fake)
+    assert render.choose_engine("auto") == "quarto"
+
+
+def test_engine_label_names_versions():
+    label = render.engine_label("pandoc")
+    assert re.fullmatch(r"pandoc \d+(\.\d+)+ \+ typst \d+(\.\d+)+", label)
+
+
+# --- the pandoc + typst path --------------------------------------------------------------------
+
+
+def test_outputs_and_engine(rendered):
+    names = sorted(p.name for p in rendered)
+    assert names == [
+        "factsheet-brussel.html",
+        "factsheet-brussel.pdf",
+        "national.html",
+        "national.pdf",
+    ]
+    assert set(rendered.values()) == {"pandoc"}
+
+
+def test_html_is_self_contained_and_accessible(rendered):
+    html = next(p for p in rendered if p.name == "factsheet-brussel.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<html lang="fr-BE">' in html
+    assert not re.search(r'(src|href)="(?!data:|#|https?:)[^"]+', html)  # nothing external
+    assert 'src="data:image/svg+xml' in html and "<style" in html
+    assert 'alt="Alt fr brussel domain' in html  # the figure's alt text
+    assert "<thead>" in html and "<th" in html  # tables have header rows
+    assert re.search(r'<meta name="generator" content="pandoc [\d.]+ \+ typst', html)
+    assert "Réalisé avec pandoc" in html  # colophon records the engine
+    assert "données synthétiques" in html  # demo note
+    levels = [int(h) for h in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+def test_pdf_is_a4_with_running_header_on_every_page(rendered, sources):
+    pdf = next(p for p in rendered if p.name == "national.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert re.search(rb"/MediaBox ?\[0 0 595\.2\d* 841\.8\d*\]", pdf)  # A4 in points
+    assert b"/FontFile2" in pdf  # fonts embedded
+    typ = render.to_typst(sources["nl"][0]).decode("utf-8")
+    assert "date: none" in typ and 'paper: "a4"' in typ
+    assert (
+        "MIRIAM 2023-2024 · Nederlands" in typ and "Demo: synthetische gegevens" in typ
+    )  # page header
+    assert 'counter(page).display("1 / 1", both: true)' in typ  # page numbers
+    assert "#outline(" in typ  # table of contents in the national report
+    assert 'alt: "' in typ  # figure alt text reaches the tagged PDF
+
+
+def test_rendering_twice_gives_identical_bytes(rendered, tmp_path):
+    for path in rendered:
+        copy_dir = tmp_path / path.parent.name
+        if not copy_dir.exists():
+            shutil.copytree(path.parent, copy_dir)
+    again = render.render_all(
+        [
+            tmp_path / p.parent.name / p.with_suffix(".qmd").name
+            for p in rendered
+            if p.suffix == ".pdf"
+        ],
+        ["html", "pdf"],
+        engine="pandoc",
+        jobs=1,
+    )
+    for path in rendered:
+        twin = tmp_path / path.parent.name / path.name
+        assert twin in again
+        assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_withheld_factsheet_renders(sources, tmp_path):
+    qmd = next(p for p in sources["fr"] if p.name == "factsheet-huy.qmd")
+    out = render.render_all([qmd], ["html"], engine="pandoc")
+    html = next(iter(out)).read_text(encoding="utf-8")
+    assert "moins de 10 femmes" in html and "<table" not in html
+
+
+# --- the quarto path ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    render.quarto_binary() is None,
+    reason="no quarto binary on this machine (PATH or QUARTO_PATH); "
+    "the pandoc + typst path is tested instead",
+)
+def test_quarto_renders_the_same_sources(sources, tmp_path):
+    project = tmp_path / "fr"
+    shutil.copytree(sources["fr"][0].parent, project)
+    out = render.render_all(sorted(project.glob("*.qmd")), ["html", "pdf"], engine="quarto")
+    assert set(out.values()) == {"quarto"}
+    html = (project / "national.html").read_text(encoding="utf-8")
+    assert 'lang="fr-BE"' in html and "Réalisé avec Quarto" in html
+    assert (project / "national.pdf").read_bytes().startswith(b"%PDF")

@@ -1,0 +1,29 @@
+"""Rule write_index: the report's entry page (language switch, links to every document)."""
+
+import json
+from pathlib import Path
+
+from miriam import config, io, logs, report
+
+
+def main(snakemake):
+    units = io.read_table(snakemake.input.units)
+    cohort = config.load_cohort(snakemake.input.cohort)
+    engine = None
+    for directory in snakemake.input.reports:
+        manifest = Path(directory) / "_render.json"
+        if manifest.exists():
+            engine = json.loads(manifest.read_text(encoding="utf-8"))["engine"]
+            break
+    report.write_index(
+        units,
+        cohort.label,
+        list(snakemake.params.languages),
+        Path(snakemake.output[0]).parent,
+        demo=cohort.demo,
+        formats=list(snakemake.config["formats"]),
+        engine=engine,
+    )
+
+
+logs.run_step(snakemake, main)  # noqa: F821
