@@ -1,0 +1,246 @@
+"""miriam.figures: begin/end charts as deterministic, locale-formatted SVG with alt text."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from miriam import figures
+from miriam.errors import DisclosureError
+
+NaN = math.nan
+
+LABELS = {
+    "nl": {
+        "dom_financial": "Financieel",
+        "dom_leisure": "Vrije tijd",
+        "emp_wellbeing": "Psychisch welzijn",
+        "emp_rely": "Ik kan rekenen op de mensen van wie ik hou",
+    },
+    "fr": {
+        "dom_financial": "Finances",
+        "dom_leisure": "Temps libre",
+        "emp_wellbeing": "Bien-être psychique",
+        "emp_rely": "Je peux compter sur les personnes que j'aime",
+    },
+}
+
+
+def _row(level, unit, item, group, n, base, end, status="published"):
+    diff = end - base if not (math.isnan(base) or math.isnan(end)) else NaN
+    return dict(
+        level=level,
+        unit=unit,
+        item=item,
+        group=group,
+        n_paired=n,
+        mean_baseline=base,
+        mean_endline=end,
+        mean_diff=diff,
+        status=status,
+    )
+
+
+def _tables():
+    items = pd.DataFrame(
+        [
+            _row("national", "BE", "dom_financial", "domain", 900, 5.2, 5.9),
+            _row("national", "BE", "dom_leisure", "domain", 900, 4.1, 3.8),  # a decrease
+            _row("national", "BE", "emp_wellbeing", "empowerment", 900, 4.7, 5.8),
+            # marked withheld but still holding numbers (bad input): must not be drawn
+            _row("national", "BE", "emp_rely", "empowerment", 900, 5.61, 6.43, "withheld"),
+            _row("project", "antwerpen", "dom_financial", "domain", 52, 5.24, 5.93),
+            _row("project", "antwerpen", "dom_leisure", "domain", 52, 4.1, 5.6),
+            _row("project", "antwerpen", "emp_wellbeing", "empowerment", 4, NaN, NaN, "withheld"),
+            _row("project", "antwerpen", "emp_rely", "empowerment", 4, NaN, NaN, "withheld"),
+            _row("project", "liedekerke", "dom_financial", "domain", 3, NaN, NaN, "withheld"),
+            _row("project", "liedekerke", "dom_leisure", "domain", 3, NaN, NaN, "withheld"),
+            _row("ocmw", "11002", "dom_financial", "domain", 52, 5.2, 5.9),
+            _row("ocmw", "11002", "dom_leisure", "domain", 52, 4.1, 5.6),
+        ]
+    )
+    units = pd.DataFrame(
+        {
+            "level": ["national", "project", "project", "ocmw"],
+            "unit": ["BE", "antwerpen", "liedekerke", "11002"],
+            "name_nl": ["België", "Antwerpen", "Liedekerke", "Antwerpen"],
+            "name_fr": ["Belgique", "Anvers", "Liedekerke", "Anvers"],
+            "published": pd.array([True, True, False, True], dtype="boolean"),
+            "languages": ["nl|fr", "nl", "nl", "nl"],
+        }
+    )
+    return items, units
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """Figures drawn once for the module (drawing is the slow part)."""
+    items, units = _tables()
+    outdir = tmp_path_factory.mktemp("figures") / "nl"
+    paths = figures.write_figures(items, units, LABELS, "nl", outdir)
+    return outdir, paths
+
+
+def _svg_texts(path):
+    """The strings of the SVG's <text> elements (text is kept as text, not glyph paths)."""
+    return re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))
+
+
+# --- which figures ----------------------------------------------------------------------------
+
+
+def test_one_figure_and_alt_text_per_published_unit_and_group(written):
+    outdir, paths = written
+    names = sorted(p.name for p in outdir.iterdir())
+    assert names == [
+        "BE_domain.svg",
+        "BE_domain.txt",
+        "BE_empowerment.svg",
+        "BE_empowerment.txt",
+        "antwerpen_domain.svg",
+        "antwerpen_domain.txt",
+    ]
+    assert sorted(p.name for p in paths) == names
+
+
+def test_withheld_unit_and_all_withheld_group_produce_no_figure(written):
+    outdir, _ = written
+    assert not list(outdir.glob("liedekerke_*"))  # unit published == False
+    assert not (outdir / "antwerpen_empowerment.svg").exists()  # every mean withheld
+    assert not list(outdir.glob("11002_*"))  # OCMW level: not charted
+
+
+def test_withheld_item_is_shown_as_not_published_without_its_numbers(written):
+    outdir, _ = written
+    texts = _svg_texts(outdir / "BE_empowerment.svg")
+    assert "+0,8" not in texts and "–" in texts
+    alt = (outdir / "BE_empowerment.txt").read_text(encoding="utf-8")
+    assert "Ik kan rekenen op de mensen van wie ik hou: niet gepubliceerd" in alt
+    assert "5,6" not in alt and "6,4" not in alt
+
+
+def test_stale_figures_of_a_unit_withheld_since_are_removed(tmp_path):
+    items, units = _tables()
+    outdir = tmp_path / "nl"
+    outdir.mkdir()
+    (outdir / "liedekerke_domain.svg").write_text("<svg/>")  # left by an earlier run
+    (outdir / "liedekerke_domain.txt").write_text("old")
+    (outdir / "README.md").write_text("not a figure")
+    units = units.assign(published=False)
+    assert figures.write_figures(items, units, LABELS, "nl", outdir) == []
+    assert sorted(p.name for p in outdir.iterdir()) == ["README.md"]
+
+
+def test_units_table_without_published_flag_is_refused(tmp_path):
+    items, units = _tables()
+    with pytest.raises(DisclosureError, match="published"):
+        figures.write_figures(items, units.drop(columns="published"), LABELS, "nl", tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+# --- bytes --------------------------------------------------------------------------------------
+
+
+def test_svg_is_byte_for_byte_deterministic(written, tmp_path):
+    outdir, _ = written
+    items, units = _tables()
+    again = figures.write_figures(items, units.iloc[:2], LABELS, "nl", tmp_path)
+    assert [p.name for p in again][:2] == ["BE_domain.svg", "BE_domain.txt"]
+    for path in again:
+        assert path.read_bytes() == (outdir / path.name).read_bytes(), path.name
+    svg = (outdir / "BE_domain.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "Matplotlib" not in svg.split("<defs>")[0]
+    assert not list(tmp_path.glob("*.tmp"))  # atomic writes leave no temp file
+    # text stays text, in DejaVu Sans with a sans-serif fallback for viewers without it
+    assert "font-family: 'DejaVu Sans', Verdana, sans-serif" in svg
+
+
+# --- language and numbers -----------------------------------------------------------------------
+
+
+def test_signed_difference_in_svg_uses_decimal_comma(written):
+    outdir, _ = written
+    texts = _svg_texts(outdir / "BE_domain.svg")
+    assert "+0,7" in texts and "-0,3" in texts
+    assert not any(re.search(r"[+-]\d\.\d", t) for t in texts)
+    # rounding is of the mean paired difference: 5.93 - 5.24 = 0.69 -> +0,7
+    assert "+0,7" in _svg_texts(outdir / "antwerpen_domain.svg")
+
+
+def test_svg_carries_dutch_legend_scale_anchors_and_item_labels(written):
+    outdir, _ = written
+    texts = " ".join(_svg_texts(outdir / "BE_domain.svg"))
+    for expected in (
+        "Beginmeting",
+        "Eindmeting",
+        "uiterst ontevreden (0)",
+        "uiterst tevreden (10)",
+    ):
+        assert expected in texts
+    assert "Financieel" in texts and "Vrije tijd" in texts
+
+
+def test_french_chart_and_alt_text():
+    items, _ = _tables()
+    be_domain = items[(items.unit == "BE") & (items.group == "domain")]
+    alt = figures.alt_text(be_domain, "fr", LABELS["fr"], "Belgique")
+    assert "Finances de 5,2 à 5,9 (+0,7)" in alt
+    assert "Temps libre de 4,1 à 3,8 (-0,3)" in alt
+    assert "Belgique" in alt and "n\u00a0=\u00a0900" in alt
+    assert not re.search(r"\d\.\d", alt)
+    plot = figures.begin_end_chart(be_domain, "fr", LABELS["fr"])
+    assert plot.scales.get_scales("color").labels == ["Mesure de début", "Mesure de fin"]
+
+
+def test_dutch_alt_text_states_every_number():
+    items, _ = _tables()
+    rows = items[(items.unit == "antwerpen") & (items.group == "domain")]
+    alt = figures.alt_text(rows, "nl", LABELS["nl"], "Antwerpen")
+    assert alt.startswith("Gemiddelde score op de levensdomeinen bij begin- en eindmeting")
+    assert "Antwerpen (n=52)" in alt
+    assert (
+        "Financieel van 5,2 naar 5,9 (+0,7)" in alt and "Vrije tijd van 4,1 naar 5,6 (+1,5)" in alt
+    )
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [(0.7, "+0,7"), (0.65, "+0,7"), (-0.25, "-0,3"), (0.04, "0,0"), (-0.04, "0,0"), (1.0, "+1,0")],
+)
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_format_diff(value, text, lang):
+    assert figures.format_diff(value, lang) == text
+
+
+def test_format_score_and_missing():
+    assert figures.format_score(5.25, "nl") == "5,3"  # half up, as in the published tables
+    assert figures.format_score(10, "fr") == "10,0"
+    assert figures.format_diff(NaN, "nl") == "–"
+
+
+# --- house style --------------------------------------------------------------------------------
+
+
+OKABE_ITO = {
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+}  # fmt: skip
+
+
+def test_palette_is_okabe_ito_and_charts_use_it(written):
+    assert set(figures.PALETTE) == OKABE_ITO and len(figures.PALETTE) == 8
+    assert set(figures.WAVE_COLOURS.values()) <= OKABE_ITO
+    assert {figures.UP_COLOUR, figures.DOWN_COLOUR} <= OKABE_ITO
+    outdir, _ = written
+    svg = (outdir / "BE_domain.svg").read_text(encoding="utf-8").lower()
+    assert "#e69f00" in svg and "#0072b2" in svg and "#d55e00" in svg  # begin, end, decrease
+
+
+def test_house_theme_uses_dejavu_sans_and_a4_column_size():
+    theme = figures.house_theme()
+    assert theme.complete
+    assert theme.themeables["text"].theme_element.properties["family"] == "DejaVu Sans"
+    width, height = figures.chart_size(6)
+    assert width == 6.5 and 2.3 <= height <= 3.5
