@@ -281,9 +281,7 @@ def ingest_cohort(builder, instrument, reference, pipeline_config):
 
     def run(exports: list[dict[str, Any]], *, config: dict | None = None, **options: Any):
         cohort = builder.cohort(exports, **options)
-        return ingest.ingest_cohort(
-            cohort, instrument, reference, config or pipeline_config, builder.root
-        )
+        return ingest.ingest_cohort(cohort, instrument, reference, config or pipeline_config, builder.root)
 
     return run
 

@@ -42,7 +42,13 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023") -> str:
         lines.append(
             f"| `{spec['id']}` | {spec['kind']} | {spec['definition']['nl']} | {spec['definition']['fr']} | {detail} |"
         )
-    lines += ["", "## Score items", "", "| item | group | NL | FR | scale |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Score items",
+        "",
+        "| item | group | NL | FR | scale |",
+        "|---|---|---|---|---|",
+    ]
     for var in instrument.items():
         lines.append(
             f"| `{var.name}` | {var.group} | {var.label['nl']} | {var.label['fr']} | {var.scale['min']}-{var.scale['max']} |"
@@ -50,7 +56,9 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023") -> str:
     lines += ["", "## Subgroups", ""]
     for subgroup in catalogue.get("subgroups", []):
         values = "; ".join(f"`{k}`: {v['nl']} / {v['fr']}" for k, v in subgroup["values"].items())
-        lines.append(f"- `{subgroup['id']}` ({subgroup['label']['nl']} / {subgroup['label']['fr']}): {values}")
+        lines.append(
+            f"- `{subgroup['id']}` ({subgroup['label']['nl']} / {subgroup['label']['fr']}): {values}"
+        )
     lines += [
         "",
         "## Statistical annex",

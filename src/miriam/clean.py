@@ -86,7 +86,9 @@ def clean_rows(
     kept = rows[reason.isna()].drop(columns=["is_blank", "key_status", "ocmw_status"])
     kept = kept.merge(projects[["ocmw_id", "project_id"]], on="ocmw_id", how="left")
     kept = kept.merge(
-        reference[["nis_code", "region"]].rename(columns={"nis_code": "ocmw_id"}), on="ocmw_id", how="left"
+        reference[["nis_code", "region"]].rename(columns={"nis_code": "ocmw_id"}),
+        on="ocmw_id",
+        how="left",
     )
     for column in ("project_id", "region"):
         kept[column] = kept[column].astype("string")
@@ -131,10 +133,18 @@ def reconcile(
         q = quarantine[quarantine["source_file"] == source]
         if read != kept + len(q):
             raise AssertionError(f"{source}: {read} rows read != {kept} kept + {len(q)} quarantined")
-        records += [(source, "rows_read", read), (source, "rows_kept", kept), (source, "rows_quarantined", len(q))]
-        records += [(source, f"quarantined_{r}", n) for r, n in q["reason"].value_counts().sort_index().items()]
+        records += [
+            (source, "rows_read", read),
+            (source, "rows_kept", kept),
+            (source, "rows_quarantined", len(q)),
+        ]
+        records += [
+            (source, f"quarantined_{r}", n) for r, n in q["reason"].value_counts().sort_index().items()
+        ]
         v = issues[issues["source_file"] == source]
-        records += [(source, f"values_rejected_{p}", n) for p, n in v["problem"].value_counts().sort_index().items()]
+        records += [
+            (source, f"values_rejected_{p}", n) for p, n in v["problem"].value_counts().sort_index().items()
+        ]
     waves = link_waves(responses)
     both = int((waves["has_baseline"] & waves["has_endline"]).sum())
     records += [
@@ -144,7 +154,15 @@ def reconcile(
         ("cohort", "values_rejected", len(issues)),
         ("cohort", "women", len(waves)),
         ("cohort", "women_baseline_and_endline", both),
-        ("cohort", "women_baseline_only", int((waves["has_baseline"] & ~waves["has_endline"]).sum())),
-        ("cohort", "women_endline_only", int((~waves["has_baseline"] & waves["has_endline"]).sum())),
+        (
+            "cohort",
+            "women_baseline_only",
+            int((waves["has_baseline"] & ~waves["has_endline"]).sum()),
+        ),
+        (
+            "cohort",
+            "women_endline_only",
+            int((~waves["has_baseline"] & waves["has_endline"]).sum()),
+        ),
     ]
     return pd.DataFrame(records, columns=["scope", "measure", "count"]).astype({"count": "int64"})

@@ -44,7 +44,9 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark else None
-        raise ConfigError(f"not valid YAML ({getattr(error, 'problem', error)})", file=str(path), row=row) from None
+        raise ConfigError(
+            f"not valid YAML ({getattr(error, 'problem', error)})", file=str(path), row=row
+        ) from None
     return data or {}
 
 
@@ -131,9 +133,7 @@ class Instrument:
     def items(self, group: str | None = None) -> list[Variable]:
         """Analysis scores (life domains, empowerment), optionally of one group."""
         return [
-            v
-            for v in self.variables.values()
-            if v.group is not None and (group is None or v.group == group)
+            v for v in self.variables.values() if v.group is not None and (group is None or v.group == group)
         ]
 
     @property
@@ -206,8 +206,7 @@ def load_cohort(path: str | Path) -> Cohort:
     for i, export in enumerate(exports):
         if export.path in seen:
             raise ConfigError(
-                f"key 'exports/{i}/path': the same export is listed twice "
-                f"(also exports/{seen[export.path]})",
+                f"key 'exports/{i}/path': the same export is listed twice (also exports/{seen[export.path]})",
                 file=str(path),
             )
         seen[export.path] = i
@@ -250,7 +249,15 @@ def cohort_path(name: str) -> Path:
 
 # --- the OCMW reference table --------------------------------------------------------------
 
-OCMW_COLUMNS = ["nis_code", "name_nl", "name_fr", "aliases", "region", "population", "report_languages"]
+OCMW_COLUMNS = [
+    "nis_code",
+    "name_nl",
+    "name_fr",
+    "aliases",
+    "region",
+    "population",
+    "report_languages",
+]
 REGIONS = ("flanders", "brussels", "wallonia")
 
 
@@ -271,17 +278,26 @@ def load_ocmw_reference(path: str | Path) -> pd.DataFrame:
         if rec["region"] not in REGIONS:
             raise ConfigError(
                 f"unknown region '{rec['region']}'",
-                file=str(path), row=i, column="region", expected=" / ".join(REGIONS),
+                file=str(path),
+                row=i,
+                column="region",
+                expected=" / ".join(REGIONS),
             )
         if not set(rec["report_languages"].split("|")) <= set(LANGUAGES):
             raise ConfigError(
                 f"unknown report language '{rec['report_languages']}'",
-                file=str(path), row=i, column="report_languages", expected="nl, fr or nl|fr",
+                file=str(path),
+                row=i,
+                column="report_languages",
+                expected="nl, fr or nl|fr",
             )
         if not rec["population"].isdigit():
             raise ConfigError(
                 f"population '{rec['population']}' is not a whole number",
-                file=str(path), row=i, column="population", expected="digits only",
+                file=str(path),
+                row=i,
+                column="population",
+                expected="digits only",
             )
     dupes = df[df["nis_code"].duplicated()]["nis_code"].tolist()
     if dupes:

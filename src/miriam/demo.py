@@ -196,8 +196,7 @@ LAST = {
     "Boukhari|Amrani|Mansouri",
     "africa": "Diallo|Bah|Barry|Sow|Camara|Mbuyi|Tshibangu|Ilunga|Mukendi|Kalonji|Lukusa|Mbala|"
     "Nkulu|Kasongo|Fotso|Nguema|Tchoumi|Keita|Ndiaye|Niyonzima",
-    "turkish": "Yilmaz|Kaya|Demir|Sahin|Çelik|Yildiz|Aydin|Öztürk|Arslan|Dogan|Kiliç|Koç|Kurt|"
-    "Özdemir|Polat",
+    "turkish": "Yilmaz|Kaya|Demir|Sahin|Çelik|Yildiz|Aydin|Öztürk|Arslan|Dogan|Kiliç|Koç|Kurt|Özdemir|Polat",
     "mideast": "Al Hassan|Haddad|Khalil|Ibrahim|Mahmoud|Hussein|Al Ahmad|Saleh|Ahmadi|Hosseini|"
     "Rahimi|Karimi|Popal|Sultani|Barzani",
     "easteu": "Popescu|Ionescu|Stan|Dumitru|Stoica|Constantin|Moldovan|Lungu|Rusu|Munteanu|"
@@ -282,10 +281,8 @@ STOP_REMARKS = {
     },
 }
 MONTHS = {
-    "nl": "januari februari maart april mei juni juli augustus september oktober november "
-    "december".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
-    "décembre".split(),
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
 }
 MISSING_TOKEN = {"nl": "nvt", "fr": "s.o."}
 EXTRA_COLUMN = {"nl": ("Status", "Voltooid"), "fr": ("Statut", "Terminé")}
@@ -331,9 +328,7 @@ def generate_cohort(
     return written
 
 
-def expected_defects(
-    cohort: Cohort, instrument: Instrument, reference: pd.DataFrame
-) -> dict[str, int]:
+def expected_defects(cohort: Cohort, instrument: Instrument, reference: pd.DataFrame) -> dict[str, int]:
     """Counts of what `generate_cohort` plants (regenerated in memory, nothing is written).
 
     Keys: women, women_with_baseline, women_with_endline, baseline_rows, endline_rows (data
@@ -373,9 +368,7 @@ def _rng(seed: int, tag: str) -> np.random.Generator:
     return np.random.default_rng([int(seed), zlib.crc32(tag.encode("utf-8"))])
 
 
-def _simulate(
-    cohort: Cohort, instrument: Instrument, reference: pd.DataFrame, *, canaries: bool
-) -> _Plan:
+def _simulate(cohort: Cohort, instrument: Instrument, reference: pd.DataFrame, *, canaries: bool) -> _Plan:
     synthetic = cohort.raw.get("synthetic")
     if not cohort.demo or not synthetic:
         raise ConfigError(
@@ -493,11 +486,7 @@ def _outcomes(w: pd.DataFrame, oc: pd.DataFrame, rng: np.random.Generator) -> No
     status = np.empty(len(w), dtype=object)
     start = 0
     for ocmw_id, size in zip(oc["ocmw_id"], oc["size"], strict=True):
-        rate = (
-            COMPLETED
-            if ocmw_id == ANTWERPEN
-            else float(np.clip(rng.normal(COMPLETED, 0.05), 0.55, 0.92))
-        )
+        rate = COMPLETED if ocmw_id == ANTWERPEN else float(np.clip(rng.normal(COMPLETED, 0.05), 0.55, 0.92))
         c = round(rate * size)
         s = round((size - c) * STOPPED / (1 - COMPLETED))
         block = np.array(["completed"] * c + ["stopped"] * s + ["lost"] * (size - c - s), object)
@@ -515,9 +504,7 @@ def _outcomes(w: pd.DataFrame, oc: pd.DataFrame, rng: np.random.Generator) -> No
         (status == "stopped") & (rng.random(len(w)) < STOPPED_WITH_SCORES)
     )
     # A few women have an endline but no baseline (the baseline form was never submitted).
-    pool = np.flatnonzero(
-        (status == "completed") & (w["region"] != "brussels") & (w["ocmw_id"] != ANTWERPEN)
-    )
+    pool = np.flatnonzero((status == "completed") & (w["region"] != "brussels") & (w["ocmw_id"] != ANTWERPEN))
     if len(pool) == 0:
         pool = np.flatnonzero(status == "completed")
     k = min(len(pool), _count(len(w), "endline_without_baseline"))
@@ -565,9 +552,7 @@ def _dates(w: pd.DataFrame, year: int, rng: np.random.Generator) -> None:
     )
     span = (np.datetime64(dt.date(year + 1, 5, 31)) - first_stop).astype(np.int64)
     stop = first_stop + (rng.random(n) * span).astype("timedelta64[D]")
-    soon = stop.astype("datetime64[m]") + rng.integers(1 * 1440, 21 * 1440, n).astype(
-        "timedelta64[m]"
-    )
+    soon = stop.astype("datetime64[m]") + rng.integers(1 * 1440, 21 * 1440, n).astype("timedelta64[m]")
     soon = (
         soon
         - (soon - soon.astype("datetime64[D]"))
@@ -651,8 +636,7 @@ def _identity(w: pd.DataFrame, rng: np.random.Generator, canaries: bool) -> None
             break
         sss[dup] = rng.integers(1, 499, len(dup)) * 2
     w["nrn"] = [
-        _nrn(d6, s, a)
-        for d6, s, a in zip(date6.tolist(), sss.tolist(), after_2000.tolist(), strict=True)
+        _nrn(d6, s, a) for d6, s, a in zip(date6.tolist(), sss.tolist(), after_2000.tolist(), strict=True)
     ]
     group = np.array([NAME_GROUP.get(c, "") for c in w["birth_country"]], dtype=object)
     belgian = np.where(w["lang"] == "fr", "be_fr", "be_nl")
@@ -686,11 +670,7 @@ def _identity(w: pd.DataFrame, rng: np.random.Generator, canaries: bool) -> None
         region = w.at[idx[0], "region"]
         names = []
         for _ in range(groups):
-            g = (
-                "be_nl"
-                if region == "flanders" or (region == "brussels" and rng.random() < 0.4)
-                else "be_fr"
-            )
+            g = "be_nl" if region == "flanders" or (region == "brussels" and rng.random() < 0.4) else "be_fr"
             fl, ll = FIRST[g].split(), LAST[g].split("|")
             k += 1
             names.append(
@@ -819,9 +799,7 @@ def _answers(
     w["lonely_b"], w["lonely_e"] = np.searchsorted(cuts, lb), np.searchsorted(cuts, le)
     for var, p in LEARNED_YES.items():
         w[var] = rng.random(n) < p
-    domains = [j for j, item in enumerate(items) if item.startswith("dom_")] or list(
-        range(len(items))
-    )
+    domains = [j for j, item in enumerate(items) if item.startswith("dom_")] or list(range(len(items)))
     gain = (end[:, domains] - base[:, domains]).mean(axis=1) if items else np.zeros(n)
     gain = np.where(w["has_baseline"], gain, w["g"].to_numpy())
     latent = gain + rng.normal(0, 0.9, n) - np.where(w["status"] == "stopped", 1.0, 0.0)
@@ -920,9 +898,7 @@ def _submissions(w, base, end, items, cohort, rng, defects) -> pd.DataFrame:
             for j in rng.choice(len(items), min(2, len(items)), replace=False):
                 v = first[items[j]]
                 first[items[j]] = int(np.clip(v + rng.choice([-3, -2, 2, 3]), 0, 10))
-            subs.at[r, "time"] = subs.at[r, "time"] + np.timedelta64(
-                int(rng.integers(2 * 60, 9 * 1440)), "m"
-            )
+            subs.at[r, "time"] = subs.at[r, "time"] + np.timedelta64(int(rng.integers(2 * 60, 9 * 1440)), "m")
             extra.append(first)
         defects[f"superseded_duplicate_{wave}"] = len(chosen)
     defects["superseded_duplicate"] = (
@@ -934,9 +910,7 @@ def _submissions(w, base, end, items, cohort, rng, defects) -> pd.DataFrame:
 
     # Scores as typed: "7,5", "10/10", a missing-value token, "11".
     eligible = (
-        subs.index[~subs["woman"].isin(taken) & subs[items].notna().all(axis=1)]
-        if items
-        else subs.index[:0]
+        subs.index[~subs["woman"].isin(taken) & subs[items].notna().all(axis=1)] if items else subs.index[:0]
     )
     used: set[tuple[int, int]] = set()
     for key, want, make in (
@@ -950,9 +924,7 @@ def _submissions(w, base, end, items, cohort, rng, defects) -> pd.DataFrame:
             if done == k:
                 break
             cols = [
-                j
-                for j in rng.permutation(len(items))
-                if (r, j) not in used and subs.at[r, items[j]] in want
+                j for j in rng.permutation(len(items)) if (r, j) not in used and subs.at[r, items[j]] in want
             ]
             if not cols:
                 continue
@@ -1057,16 +1029,13 @@ def _column(var, rows, women, w, lang, wave, variants, rng, excel_dates) -> list
 
     if name in rows.columns and var.group is not None:  # scores (strings for typed defects)
         return [
-            None if v is None or (isinstance(v, float) and math.isnan(v)) else v
-            for v in rows[name].tolist()
+            None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in rows[name].tolist()
         ]
     if name == "response_id":
         return rows["response_id"].tolist()
     if name == "submitted_at":
         times = pd.DatetimeIndex(rows["time"].to_numpy())
-        return (
-            list(times.to_pydatetime()) if excel_dates else list(times.strftime("%d/%m/%Y %H:%M"))
-        )
+        return list(times.to_pydatetime()) if excel_dates else list(times.strftime("%d/%m/%Y %H:%M"))
     if name == "form_language":
         return [labels.get(lang, lang)] * len(rows)
     if name == "ocmw":
@@ -1087,9 +1056,7 @@ def _column(var, rows, women, w, lang, wave, variants, rng, excel_dates) -> list
         return [labels[c] for c in w[name].to_numpy()[women]]
     if name == "languages":
         names = Locale(lang).languages
-        return [
-            ", ".join(_cap(names[c]) for c in langs) for langs in w["languages"].to_numpy()[women]
-        ]
+        return [", ".join(_cap(names[c]) for c in langs) for langs in w["languages"].to_numpy()[women]]
     if name in YES_NO_SHARES:
         col = w[f"{name}_{'b' if b else 'e'}"].to_numpy()[women]
         return blank_unless_answered([labels["yes" if v else "no"] for v in col])
@@ -1099,18 +1066,14 @@ def _column(var, rows, women, w, lang, wave, variants, rng, excel_dates) -> list
     if name == "completed":
         return [labels["yes" if s == "completed" else "no"] for s in w["status"].to_numpy()[women]]
     if name == "stop_reason":
-        return [
-            labels[r] if isinstance(r, str) else None for r in w["stop_reason"].to_numpy()[women]
-        ]
+        return [labels[r] if isinstance(r, str) else None for r in w["stop_reason"].to_numpy()[women]]
     if name == "stop_date":
         days = pd.DatetimeIndex(w["stop_date"].to_numpy()[women])
         if excel_dates:
             return [None if pd.isna(d) else d.to_pydatetime() for d in days]
         return [None if pd.isna(d) else d.strftime("%d/%m/%Y") for d in days]
     if name in LEARNED_YES:
-        return blank_unless_answered(
-            [labels["yes" if v else "no"] for v in w[name].to_numpy()[women]]
-        )
+        return blank_unless_answered([labels["yes" if v else "no"] for v in w[name].to_numpy()[women]])
     if name == "feels_stronger":
         return blank_unless_answered(
             [labels[codes[int(v)]] if v >= 0 else None for v in w["stronger"].to_numpy()[women]]
@@ -1185,9 +1148,7 @@ def _p(weights: dict[Any, float]) -> np.ndarray:
 
 def _fixed_timestamp(cohort: Cohort) -> dt.datetime:
     """Creation time written into XLSX files: the last day of the cohort window, 09:00."""
-    return dt.datetime.combine(
-        dt.date.fromisoformat(str(cohort.raw["window"]["end"])), dt.time(9, 0)
-    )
+    return dt.datetime.combine(dt.date.fromisoformat(str(cohort.raw["window"]["end"])), dt.time(9, 0))
 
 
 def _cell_text(value: Any) -> str:

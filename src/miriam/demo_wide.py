@@ -20,8 +20,18 @@ import pandas as pd
 from miriam.config import Cohort, Instrument
 
 # Baseline means and gains of the ten domains (the 2018-2019 report's order).
-DOMAIN_PROFILE = [(4.6, 0.6), (4.8, 0.7), (5.2, 0.4), (5.6, 0.5), (5.0, 0.4),
-                  (4.9, 0.8), (4.7, 0.9), (4.1, 1.4), (7.2, 0.3), (5.3, 0.8)]
+DOMAIN_PROFILE = [
+    (4.6, 0.6),
+    (4.8, 0.7),
+    (5.2, 0.4),
+    (5.6, 0.5),
+    (5.0, 0.4),
+    (4.9, 0.8),
+    (4.7, 0.9),
+    (4.1, 1.4),
+    (7.2, 0.3),
+    (5.3, 0.8),
+]
 DROPOUT = 0.25
 
 
@@ -52,8 +62,12 @@ def generate_wide(cohort: Cohort, instrument: Instrument, reference: pd.DataFram
 
 def _header(instrument: Instrument) -> list[str]:
     codes = [c for v in instrument.variables.values() for w, c in v.source.items() if w == "baseline"]
-    codes += [c for v in instrument.variables.values() for w, c in v.source.items()
-              if w == "endline" and c not in codes]
+    codes += [
+        c
+        for v in instrument.variables.values()
+        for w, c in v.source.items()
+        if w == "endline" and c not in codes
+    ]
     return codes
 
 

@@ -17,15 +17,29 @@ import pandas as pd
 from miriam.config import Instrument
 
 LEVELS = ("national", "region", "project", "ocmw")
-LEVEL_COLUMN = {"national": "national", "region": "region", "project": "project_id", "ocmw": "ocmw_id"}
+LEVEL_COLUMN = {
+    "national": "national",
+    "region": "region",
+    "project": "project_id",
+    "ocmw": "ocmw_id",
+}
 REGION_NAMES = {
     "flanders": ("Vlaanderen", "Flandre", "nl"),
     "brussels": ("Brussels Hoofdstedelijk Gewest", "Région de Bruxelles-Capitale", "nl|fr"),
     "wallonia": ("Wallonië", "Wallonie", "fr"),
 }
 ITEM_COLUMNS = [
-    "level", "unit", "item", "group", "n_baseline", "n_endline", "n_paired",
-    "mean_baseline", "mean_endline", "mean_diff", "sd_diff",
+    "level",
+    "unit",
+    "item",
+    "group",
+    "n_baseline",
+    "n_endline",
+    "n_paired",
+    "mean_baseline",
+    "mean_endline",
+    "mean_diff",
+    "sd_diff",
 ]
 
 
@@ -85,15 +99,22 @@ def item_table(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     long = paired_long(protected, instrument)
     paired = long["d"].notna()
     long = long.assign(
-        b_any=long["b"].notna(), e_any=long["e"].notna(),
-        pb=long["b"].where(paired), pe=long["e"].where(paired), paired=paired,
+        b_any=long["b"].notna(),
+        e_any=long["e"].notna(),
+        pb=long["b"].where(paired),
+        pe=long["e"].where(paired),
+        paired=paired,
     )
 
     def aggregate(grouped):
         return grouped.agg(
-            n_baseline=("b_any", "sum"), n_endline=("e_any", "sum"), n_paired=("paired", "sum"),
-            mean_baseline=("pb", "mean"), mean_endline=("pe", "mean"),
-            mean_diff=("d", "mean"), sd_diff=("d", "std"),
+            n_baseline=("b_any", "sum"),
+            n_endline=("e_any", "sum"),
+            n_paired=("paired", "sum"),
+            mean_baseline=("pb", "mean"),
+            mean_endline=("pe", "mean"),
+            mean_diff=("d", "mean"),
+            sd_diff=("d", "std"),
         )
 
     table = _per_level(long, aggregate)
@@ -114,7 +135,11 @@ def unit_table(protected: pd.DataFrame, reference: pd.DataFrame, instrument: Ins
     ref = reference.set_index("nis_code")
     ocmw_projects = members.drop_duplicates("ocmw_id").set_index("ocmw_id")["project_id"]
     project_ocmws = (
-        members[["project_id", "ocmw_id"]].drop_duplicates().sort_values("ocmw_id").groupby("project_id")["ocmw_id"].agg(list)
+        members[["project_id", "ocmw_id"]]
+        .drop_duplicates()
+        .sort_values("ocmw_id")
+        .groupby("project_id")["ocmw_id"]
+        .agg(list)
     )
     project_region = members.drop_duplicates("project_id").set_index("project_id")["region"]
 
@@ -126,7 +151,13 @@ def unit_table(protected: pd.DataFrame, reference: pd.DataFrame, instrument: Ins
             return nl, fr, langs, unit, "BE"
         if level == "ocmw":
             r = ref.loc[unit]
-            return r["name_nl"], r["name_fr"], r["report_languages"], r["region"], ocmw_projects[unit]
+            return (
+                r["name_nl"],
+                r["name_fr"],
+                r["report_languages"],
+                r["region"],
+                ocmw_projects[unit],
+            )
         ocmws = [ref.loc[o] for o in project_ocmws[unit]]
         langs = sorted({lang for r in ocmws for lang in r["report_languages"].split("|")})
         return (
@@ -150,7 +181,9 @@ def unit_table(protected: pd.DataFrame, reference: pd.DataFrame, instrument: Ins
                     "name_fr": name_fr,
                     "region": region,
                     "languages": langs,
-                    "n_ocmws": len(project_ocmws[unit]) if level == "project" else int(g["ocmw_id"].nunique()),
+                    "n_ocmws": len(project_ocmws[unit])
+                    if level == "project"
+                    else int(g["ocmw_id"].nunique()),
                     "n_women": len(g),
                     "n_baseline": int(g["scored_baseline"].sum()),
                     "n_endline": int(g["scored_endline"].sum()),
@@ -216,14 +249,14 @@ def share_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument
             col = f"{var}@{spec['wave']}"
             population = frame[col].notna() & _where(frame, spec)
 
-            def compute(g, col=col, population=population):
+            def compute(g, col=col, population=population, codes=codes, wave=spec["wave"]):
                 answered = g[population.loc[g.index]]
                 n, count = len(answered), int(_in(answered[col], codes).sum())
-                return [{"wave": spec["wave"], "n": n, "count": count, "pct": _pct(count, n)}]
+                return [{"wave": wave, "n": n, "count": count, "pct": _pct(count, n)}]
         else:
             b, e = f"{var}@baseline", f"{var}@endline"
 
-            def compute(g, b=b, e=e):
+            def compute(g, b=b, e=e, codes=codes):
                 both = g[g[b].notna() & g[e].notna()]
                 n = len(both)
                 cb, ce = int(_in(both[b], codes).sum()), int(_in(both[e], codes).sum())
@@ -235,13 +268,16 @@ def share_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument
 
         records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
     records += progress_records(protected, catalogue, instrument)
-    table = pd.DataFrame(records, columns=SHARE_COLUMNS).astype({"n": "int64", "count": "Int64", "pct": "float64"})
+    table = pd.DataFrame(records, columns=SHARE_COLUMNS).astype(
+        {"n": "int64", "count": "Int64", "pct": "float64"}
+    )
     return _sorted(table, ["indicator", "wave"])
 
 
 def applicable(catalogue: dict, protected: pd.DataFrame) -> list[dict]:
     """The catalogue entries whose variables this cohort's instrument has (others are skipped:
     an older instrument simply has no such question)."""
+
     def has(spec: dict) -> bool:
         needed = [spec.get("variable"), *spec.get("where", {})]
         return all(v is None or v in protected for v in needed)
@@ -292,15 +328,28 @@ def distribution_table(protected: pd.DataFrame, catalogue: dict, instrument: Ins
             continue
         categories = _categories(protected, spec, instrument)
         population = frame[col].notna() & _where(frame, spec)
+        multi, wave = spec.get("multi", False), spec["wave"]
 
-        def compute(g, col=col, categories=categories, population=population, multi=spec.get("multi", False)):
+        def compute(g, col=col, categories=categories, population=population, multi=multi, wave=wave):
             answered = g.loc[population.loc[g.index], col].astype("string")
             n = len(answered)
             out = []
             for category in categories:
-                hits = answered.str.split("|").map(lambda xs, c=category: c in xs) if multi else answered.eq(category)
+                hits = (
+                    answered.str.split("|").map(lambda xs, c=category: c in xs)
+                    if multi
+                    else answered.eq(category)
+                )
                 count = int(hits.sum())
-                out.append({"wave": spec["wave"], "category": category, "n": n, "count": count, "pct": _pct(count, n)})
+                out.append(
+                    {
+                        "wave": wave,
+                        "category": category,
+                        "n": n,
+                        "count": count,
+                        "pct": _pct(count, n),
+                    }
+                )
             return out
 
         records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
@@ -328,7 +377,9 @@ def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFram
         shares = grouped[["up", "same", "down"]].mean() * 100
         return shares.rename(columns={"up": "pct_improved", "same": "pct_unchanged", "down": "pct_declined"})
 
-    return _per_level(long, aggregate)[["level", "unit", "item", "pct_improved", "pct_unchanged", "pct_declined"]]
+    return _per_level(long, aggregate)[
+        ["level", "unit", "item", "pct_improved", "pct_unchanged", "pct_declined"]
+    ]
 
 
 def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: dict) -> pd.DataFrame:
@@ -348,12 +399,20 @@ def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: d
                 b = scores.loc[members, (var.name, "baseline")]
                 e = scores.loc[members, (var.name, "endline")]
                 paired = b.notna() & e.notna()
-                records.append({
-                    "level": "national", "unit": "BE", "subgroup": column, "value": str(value),
-                    "item": var.name, "group": var.group, "n_paired": int(paired.sum()),
-                    "mean_baseline": b[paired].mean(), "mean_endline": e[paired].mean(),
-                    "mean_diff": (e - b)[paired].mean(),
-                })
+                records.append(
+                    {
+                        "level": "national",
+                        "unit": "BE",
+                        "subgroup": column,
+                        "value": str(value),
+                        "item": var.name,
+                        "group": var.group,
+                        "n_paired": int(paired.sum()),
+                        "mean_baseline": b[paired].mean(),
+                        "mean_endline": e[paired].mean(),
+                        "mean_diff": (e - b)[paired].mean(),
+                    }
+                )
     return pd.DataFrame(records).astype({"n_paired": "int64"})
 
 
@@ -364,7 +423,9 @@ def reach_table(units: pd.DataFrame, projects: pd.DataFrame, first_year: int) ->
     records = []
     for level in ("national", "region"):
         for row in units[units["level"] == level].itertuples():
-            in_unit = project_units if level == "national" else project_units[project_units["region"] == row.unit]
+            in_unit = (
+                project_units if level == "national" else project_units[project_units["region"] == row.unit]
+            )
             mine = size.loc[size.index.intersection(in_unit.index)]
             for measure, value in (
                 ("women", row.n_women),

@@ -10,12 +10,11 @@ The export is checked against its declaration (language, wave, cohort window) fi
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import difflib
 
 import pandas as pd
 
@@ -75,7 +74,12 @@ class OcmwResolver:
     def from_reference(cls, reference: pd.DataFrame, prefixes: list[str]) -> OcmwResolver:
         names: dict[str, str] = {}
         for rec in reference.to_dict("records"):
-            variants = [rec["nis_code"], rec["name_nl"], rec["name_fr"], *filter(None, rec["aliases"].split("|"))]
+            variants = [
+                rec["nis_code"],
+                rec["name_nl"],
+                rec["name_fr"],
+                *filter(None, rec["aliases"].split("|")),
+            ]
             for variant in variants:
                 names[normalise_header(variant)] = rec["nis_code"]
         ordered = tuple(sorted((normalise_header(p) for p in prefixes), key=len, reverse=True))
@@ -125,7 +129,11 @@ def map_headers(
     columns = [c for c in columns if c != "_row"]
     if instrument.layout == "wide":
         by_code = {normalise_header(c): c for c in columns}
-        expected = {(v.name, w): normalise_header(code) for v in instrument.variables.values() for w, code in v.source.items()}
+        expected = {
+            (v.name, w): normalise_header(code)
+            for v in instrument.variables.values()
+            for w, code in v.source.items()
+        }
         # One column may serve both waves (the respondent code, the OCMW).
         mapping = {target: by_code[code] for target, code in expected.items() if code in by_code}
         found = {c: (True if normalise_header(c) in set(expected.values()) else None) for c in columns}
@@ -153,7 +161,9 @@ def _column_name(instrument: Instrument, var: str, wave: str, export: Export) ->
     return variable.source.get(wave) or variable.header.get(export.language, var)
 
 
-def _long_headers(columns: list[str], export: Export, instrument: Instrument) -> dict[str, tuple[str, str] | None]:
+def _long_headers(
+    columns: list[str], export: Export, instrument: Instrument
+) -> dict[str, tuple[str, str] | None]:
     headers = known_headers(instrument)
     other = "fr" if export.language == "nl" else "nl"
     mine = {c: headers[export.language].get(normalise_header(c)) for c in columns}
@@ -166,9 +176,9 @@ def _long_headers(columns: list[str], export: Export, instrument: Instrument) ->
             file=export.path,
             expected=f"language: {other} in the cohort config, or the {export.language.upper()} export",
         )
-    other_wave_only = {
-        v.name for v in instrument.variables.values() if export.wave not in v.waves
-    } & {v for v in mine.values() if v}
+    other_wave_only = {v.name for v in instrument.variables.values() if export.wave not in v.waves} & {
+        v for v in mine.values() if v
+    }
     if other_wave_only:
         wave = "endline" if export.wave == "baseline" else "baseline"
         raise InputError(
@@ -194,8 +204,14 @@ class ValueParser:
         self.ocmw = ocmw
         names_lang = lang if lang in ("nl", "fr") else "nl"
         aliases = aliases or {}
-        self.countries = {**parse.country_names(names_lang), **_normalised(aliases.get("countries", {}).get(names_lang, {}))}
-        self.languages = {**parse.language_names(names_lang), **_normalised(aliases.get("languages", {}).get(names_lang, {}))}
+        self.countries = {
+            **parse.country_names(names_lang),
+            **_normalised(aliases.get("countries", {}).get(names_lang, {})),
+        }
+        self.languages = {
+            **parse.language_names(names_lang),
+            **_normalised(aliases.get("languages", {}).get(names_lang, {})),
+        }
 
     def parse(self, variable: Variable, raw: object) -> parse.Parsed:
         if parse.is_missing(raw, self.missing) and variable.kind != "category":
@@ -210,7 +226,10 @@ class ValueParser:
                 return parse.Parsed(labels[key])
             if parse.is_missing(raw, self.missing):
                 return parse.MISSING
-            shown = [str(c.get("raw", c["code"])) if self.lang == "codes" else c[self.lang] for c in scale["categories"]]
+            shown = [
+                str(c.get("raw", c["code"])) if self.lang == "codes" else c[self.lang]
+                for c in scale["categories"]
+            ]
             return parse.parse_category(raw, labels, shown)
         if kind in ("datetime", "date"):
             return parse.parse_datetime(raw)
@@ -224,7 +243,9 @@ class ValueParser:
             found = self.ocmw.resolve(str(raw))
             if found is None:
                 close = ", ".join(self.ocmw.closest(str(raw))) or "none"
-                return parse.Parsed(None, "unknown_ocmw", f"an OCMW of config/reference/ocmw.csv (closest: {close})")
+                return parse.Parsed(
+                    None, "unknown_ocmw", f"an OCMW of config/reference/ocmw.csv (closest: {close})"
+                )
             return parse.Parsed(found)
         return parse.Parsed(str(raw).strip())
 
@@ -298,7 +319,14 @@ def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blan
         problems = parsed.map(lambda p: p.problem)
         rejected = problems.notna() & (problems != "missing") & ~is_blank
         issues += [
-            _issue(export, int(frame.at[i, "_row"]), column, variable.name, problems[i], parsed[i].expected)
+            _issue(
+                export,
+                int(frame.at[i, "_row"]),
+                column,
+                variable.name,
+                problems[i],
+                parsed[i].expected,
+            )
             for i in rejected[rejected].index
         ]
         if variable.derive == "age_years":
@@ -319,19 +347,33 @@ def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blan
 
 
 def _issue(export: Export, row: int, column: str, variable: str, problem: str, expected: str | None) -> dict:
-    return {"source_file": export.path, "source_row": row, "column": column,
-            "variable": variable, "problem": problem, "expected": expected or ""}
+    return {
+        "source_file": export.path,
+        "source_row": row,
+        "column": column,
+        "variable": variable,
+        "problem": problem,
+        "expected": expected or "",
+    }
 
 
 def _recompute_total(out, variable, columns, export, frame):
     """A total is the sum of its items when all are present (documented in the codebook)."""
     parts = out[list(variable.sum_of)]
-    computed = parts.sum(axis=1, min_count=len(variable.sum_of)).where(parts.notna().all(axis=1)).astype("Int64")
+    computed = (
+        parts.sum(axis=1, min_count=len(variable.sum_of)).where(parts.notna().all(axis=1)).astype("Int64")
+    )
     given = out[variable.name]
     differs = given.notna() & computed.notna() & (given != computed)
     issues = [
-        _issue(export, int(frame.at[i, "_row"]), columns[variable.name], variable.name,
-               "total_mismatch", "the sum of " + ", ".join(variable.sum_of))
+        _issue(
+            export,
+            int(frame.at[i, "_row"]),
+            columns[variable.name],
+            variable.name,
+            "total_mismatch",
+            "the sum of " + ", ".join(variable.sum_of),
+        )
         for i in differs[differs.fillna(False)].index
     ]
     return computed, issues
@@ -343,7 +385,9 @@ def _present_only(rows, issues, frame, columns, mapping, instrument):
     own = [col for col in columns.values() if col not in shared]
     present = frame[own].apply(lambda col: ~col.map(_is_empty)).any(axis=1)
     kept_rows = set(frame.loc[present, "_row"])
-    return rows[present.to_numpy()].reset_index(drop=True), [i for i in issues if i["source_row"] in kept_rows]
+    return rows[present.to_numpy()].reset_index(drop=True), [
+        i for i in issues if i["source_row"] in kept_rows
+    ]
 
 
 def _is_empty(value: object) -> bool:
@@ -379,17 +423,21 @@ def _pseudonymise(raw: pd.Series, key: bytes, variable: Variable) -> pd.DataFram
         statuses = raw.map(lambda v: "missing" if _is_empty(v) else "valid")
         normalised = raw.map(lambda v: "id:" + str(v).strip())
     pseudonyms = [
-        nrn.pseudonym(n, key) if s == "valid" else None
-        for n, s in zip(normalised, statuses, strict=True)
+        nrn.pseudonym(n, key) if s == "valid" else None for n, s in zip(normalised, statuses, strict=True)
     ]
     return pd.DataFrame(
-        {"pseudonym": pd.array(pseudonyms, dtype="string"), "key_status": statuses.astype("string")},
+        {
+            "pseudonym": pd.array(pseudonyms, dtype="string"),
+            "key_status": statuses.astype("string"),
+        },
         index=raw.index,
     )
 
 
 def _age(born: pd.Series, at: pd.Series) -> pd.Series:
-    years = at.dt.year - born.dt.year - ((at.dt.month * 100 + at.dt.day) < (born.dt.month * 100 + born.dt.day))
+    years = (
+        at.dt.year - born.dt.year - ((at.dt.month * 100 + at.dt.day) < (born.dt.month * 100 + born.dt.day))
+    )
     return years.astype("Int64")
 
 
@@ -435,7 +483,9 @@ def _check_distinct_files(cohort: Cohort, root: Path) -> dict[str, str]:
     for export in cohort.exports:
         path = root / export.path
         if not path.exists():
-            raise InputError("export not found", file=export.path, hint="check `exports` in the cohort config")
+            raise InputError(
+                "export not found", file=export.path, hint="check `exports` in the cohort config"
+            )
         digest = sha256_file(path)
         twin = next((p for p, h in hashes.items() if h == digest), None)
         if twin:
@@ -491,4 +541,3 @@ def _check_unknown_ocmws(rows: pd.DataFrame, issues: pd.DataFrame, policy: str) 
             hint="add the spelling to `aliases` in config/reference/ocmw.csv if it is a known OCMW, "
             "or set parsing.unknown_ocmw: quarantine",
         )
-

@@ -17,12 +17,25 @@ import pandas as pd
 
 import miriam
 
-PACKAGES = ["snakemake", "pandas", "pyarrow", "numpy", "scipy", "plotnine", "jinja2", "babel",
-            "pandera", "openpyxl", "pypandoc-binary", "typst"]
+PACKAGES = [
+    "snakemake",
+    "pandas",
+    "pyarrow",
+    "numpy",
+    "scipy",
+    "plotnine",
+    "jinja2",
+    "babel",
+    "pandera",
+    "openpyxl",
+    "pypandoc-binary",
+    "typst",
+]
 
 
 def code_version(root: Path) -> dict[str, object]:
     """Git commit of the workflow and whether tracked files were modified ('dirty')."""
+
     def git(*args: str) -> str | None:
         try:
             done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10)
@@ -32,7 +45,11 @@ def code_version(root: Path) -> dict[str, object]:
 
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain", "--untracked-files=no")
-    return {"miriam": miriam.__version__, "git_commit": commit, "git_dirty": bool(status) if status is not None else None}
+    return {
+        "miriam": miriam.__version__,
+        "git_commit": commit,
+        "git_dirty": bool(status) if status is not None else None,
+    }
 
 
 def config_hash(config: dict, files: list[str]) -> str:
@@ -60,16 +77,41 @@ def steps(reconciliation: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFram
     national = units[units["level"] == "national"].iloc[0]
     withheld = int((scores["status"] == "withheld").sum()) if "status" in scores else 0
     return [
-        {"step": "ingest", "rows_in": int(cohort["rows_read"]), "rows_out": int(cohort["rows_read"]),
-         "rejected": int(cohort.get("values_rejected", 0)), "note": "rejected = values, rows kept"},
-        {"step": "clean", "rows_in": int(cohort["rows_read"]), "rows_out": int(cohort["rows_kept"]),
-         "rejected": int(cohort["rows_quarantined"]), "note": "rejected = rows quarantined"},
-        {"step": "protect", "rows_in": int(cohort["rows_kept"]), "rows_out": int(cohort["rows_kept"]),
-         "rejected": 0, "note": f"{int(cohort['women'])} women"},
-        {"step": "indicators", "rows_in": int(national["n_women"]), "rows_out": len(scores),
-         "rejected": 0, "note": "rows out = unit x item statistics"},
-        {"step": "disclose", "rows_in": len(scores), "rows_out": len(scores) - withheld,
-         "rejected": withheld, "note": "rejected = statistics withheld"},
+        {
+            "step": "ingest",
+            "rows_in": int(cohort["rows_read"]),
+            "rows_out": int(cohort["rows_read"]),
+            "rejected": int(cohort.get("values_rejected", 0)),
+            "note": "rejected = values, rows kept",
+        },
+        {
+            "step": "clean",
+            "rows_in": int(cohort["rows_read"]),
+            "rows_out": int(cohort["rows_kept"]),
+            "rejected": int(cohort["rows_quarantined"]),
+            "note": "rejected = rows quarantined",
+        },
+        {
+            "step": "protect",
+            "rows_in": int(cohort["rows_kept"]),
+            "rows_out": int(cohort["rows_kept"]),
+            "rejected": 0,
+            "note": f"{int(cohort['women'])} women",
+        },
+        {
+            "step": "indicators",
+            "rows_in": int(national["n_women"]),
+            "rows_out": len(scores),
+            "rejected": 0,
+            "note": "rows out = unit x item statistics",
+        },
+        {
+            "step": "disclose",
+            "rows_in": len(scores),
+            "rows_out": len(scores) - withheld,
+            "rejected": withheld,
+            "note": "rejected = statistics withheld",
+        },
     ]
 
 

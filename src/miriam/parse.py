@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import pandas as pd
@@ -117,7 +117,11 @@ def parse_name_list(raw: str, names: dict[str, str], what: str) -> Parsed:
             continue
         if key not in names:
             close = difflib.get_close_matches(key, list(names), n=3)
-            return Parsed(None, f"unknown_{what}", "a known name" + (f" (closest: {', '.join(close)})" if close else ""))
+            return Parsed(
+                None,
+                f"unknown_{what}",
+                "a known name" + (f" (closest: {', '.join(close)})" if close else ""),
+            )
         codes.append(names[key])
     if not codes:
         return MISSING

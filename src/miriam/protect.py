@@ -18,7 +18,7 @@ GROUPING = ["pseudonym", "wave", "ocmw_id", "project_id", "region", "city_size"]
 
 def age_band(age: pd.Series, bounds: list[int]) -> pd.Series:
     """'18-24', ..., '40+'; ages below the first bound fall in the first band (stated in docs)."""
-    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:])] + [f"{bounds[-1]}+"]
+    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:], strict=False)] + [f"{bounds[-1]}+"]
     edges = [-1, *bounds[1:], 200]
     return pd.cut(age, bins=edges, labels=labels, right=False).astype("string")
 
@@ -58,7 +58,7 @@ def language_groups(codes: pd.Series, groups: list[dict]) -> pd.Series:
 
 def children_age_bands(years: pd.Series, reference_year: int, bounds: list[int]) -> pd.Series:
     """'|'-joined age bands of a woman's children at the start of the cohort."""
-    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:])] + [f"{bounds[-1]}+"]
+    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:], strict=False)] + [f"{bounds[-1]}+"]
 
     def band(age: int) -> str:
         index = max(i for i, lo in enumerate(bounds) if age >= lo) if age >= bounds[0] else 0
@@ -96,9 +96,7 @@ def protect(
         first_age = first.dropna(subset=["age_years"]).drop_duplicates("pseudonym")
         out["age_years"] = out["pseudonym"].map(first_age.set_index("pseudonym")["age_years"])
         out["age_band"] = age_band(out["age_years"], age_bounds)
-        out["age_group"] = (
-            out["age_years"].lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
-        )
+        out["age_group"] = out["age_years"].lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
     elif "age_band" in out:  # exports that carry the band itself (older instruments)
         lower = out["age_band"].str.extract(r"^(\d+)")[0].astype("Float64")
         out["age_group"] = lower.lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
@@ -114,18 +112,19 @@ def protect(
         )
     if "n_children" in out:
         cap = groups["max_children"]
-        out["n_children"] = out["n_children"].map(
-            lambda n: pd.NA if n is pd.NA else (f"{cap}+" if n >= cap else str(n))
-        ).astype("string")
+        out["n_children"] = (
+            out["n_children"]
+            .map(lambda n: pd.NA if n is pd.NA else (f"{cap}+" if n >= cap else str(n)))
+            .astype("string")
+        )
     if "diploma" in out:
-        levels = {
-            str(c["code"]): c.get("level")
-            for c in instrument.variables["diploma"].scale["categories"]
-        }
+        levels = {str(c["code"]): c.get("level") for c in instrument.variables["diploma"].scale["categories"]}
         out["diploma_level"] = out["diploma"].map(levels).astype("string")
-    keep = GROUPING + [c for c in PROTECTED_EXTRA if c in out] + [
-        v.name for v in instrument.with_role("analysis") if v.name in out
-    ]
+    keep = (
+        GROUPING
+        + [c for c in PROTECTED_EXTRA if c in out]
+        + [v.name for v in instrument.with_role("analysis") if v.name in out]
+    )
     kept_quasi = ["diploma", "diploma_recognised", "n_children"]
     keep += [c for c in kept_quasi if c in out]
     return out[list(dict.fromkeys(keep))].sort_values(["pseudonym", "wave"]).reset_index(drop=True)

@@ -18,7 +18,9 @@ def qa_table(quarantine: pd.DataFrame, issues: pd.DataFrame, contract: pd.DataFr
     parts = [
         quarantine.assign(kind="row quarantined", column="", problem=quarantine["reason"]),
         issues.assign(kind="value rejected", pseudonym="", detail="expected " + issues["expected"]),
-        contract.assign(kind="contract failure", problem=contract["check"], detail="value " + contract["value"]),
+        contract.assign(
+            kind="contract failure", problem=contract["check"], detail="value " + contract["value"]
+        ),
     ]
     frames = [p.reindex(columns=QA_COLUMNS) for p in parts if len(p)]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=QA_COLUMNS)
@@ -45,7 +47,7 @@ Values of identifying columns are never shown. Policies: README, "Policies for b
 
 
 def _table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in frame.columns)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
         for row in frame.itertuples(index=False)

@@ -111,11 +111,9 @@ def _refuse_other_delimiter(path: Path, export: Export, known: set[str]) -> None
             continue
         shown = "\\t" if other == "\t" else other
         raise InputError(
-            f"no header row found with the declared separator '{declared}'; "
-            f"the file uses '{shown}'",
+            f"no header row found with the declared separator '{declared}'; the file uses '{shown}'",
             file=export.path,
-            expected=f"a CSV separated by '{declared}' as declared; "
-            f"declare `delimiter: \"{shown}\"`",
+            expected=f"a CSV separated by '{declared}' as declared; declare `delimiter: \"{shown}\"`",
         )
 
 
@@ -144,9 +142,7 @@ def _decode(data: bytes, export: Export) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"byte 0x{data[error.start]:02x} is not Windows-1252", file=export.path
-        ) from None
+        raise InputError(f"byte 0x{data[error.start]:02x} is not Windows-1252", file=export.path) from None
 
 
 def _is_utf8_with_non_ascii(data: bytes) -> bool:
@@ -200,8 +196,7 @@ def _find_header(rows: list[list[object]], known: set[str], export: Export) -> i
             break
     if best is None:
         raise InputError(
-            "no header row with the form's questions found in the first "
-            f"{HEADER_SEARCH_ROWS} rows",
+            f"no header row with the form's questions found in the first {HEADER_SEARCH_ROWS} rows",
             file=export.path,
             expected="an export of the MIRIAM form (is this the right file?)",
         )

@@ -94,9 +94,7 @@ def pandoc_path() -> str:
 
 @cache
 def pandoc_version() -> str:
-    out = subprocess.run(
-        [pandoc_path(), "--version"], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True).stdout
     return out.split()[1]
 
 
@@ -113,9 +111,7 @@ def quarto_version() -> str:
     binary = quarto_binary()
     if binary is None:
         return "?"
-    return subprocess.run(
-        [binary, "--version"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    return subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
 def engine_label(engine: str) -> str:
@@ -146,9 +142,7 @@ def _font_paths() -> tuple[list[str], bool]:
 
 
 def _pandoc(args: list[str], source: str, cwd: Path, what: str) -> bytes:
-    proc = subprocess.run(
-        [pandoc_path(), *args], input=source.encode("utf-8"), capture_output=True, cwd=cwd
-    )
+    proc = subprocess.run([pandoc_path(), *args], input=source.encode("utf-8"), capture_output=True, cwd=cwd)
     if proc.returncode != 0:
         raise RenderError(
             f"pandoc failed ({what}): {proc.stderr.decode('utf-8', 'replace').strip()}", file=what
@@ -208,9 +202,7 @@ def compile_pdf(source: bytes, root: Path, *, what: str = "") -> bytes:
 
     fonts, no_system = _font_paths()
     try:
-        return typst.compile(
-            source, root=str(root), font_paths=fonts, ignore_system_fonts=no_system
-        )
+        return typst.compile(source, root=str(root), font_paths=fonts, ignore_system_fonts=no_system)
     except Exception as error:  # typst.TypstError carries the diagnostics
         raise RenderError(f"typst failed: {error}", file=what or str(root)) from None
 
@@ -252,9 +244,7 @@ def render_quarto(qmd_paths: list[Path], formats: Iterable[str]) -> dict[Path, s
         args += ["--to", ",".join(to[f] for f in formats)]
         proc = subprocess.run(args, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise RenderError(
-                f"quarto render failed: {proc.stderr.strip()[-2000:]}", file=str(directory)
-            )
+            raise RenderError(f"quarto render failed: {proc.stderr.strip()[-2000:]}", file=str(directory))
         for qmd in docs:
             for fmt in formats:
                 target = qmd.with_suffix("." + fmt)
@@ -296,11 +286,7 @@ def render_all(
         return dict(sorted(render_quarto(qmd_paths, formats).items()))
     pandoc_version(), typst_version()  # resolve once, before the threads
     if not jobs:
-        cpus = (
-            len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity")
-            else (os.cpu_count() or 1)
-        )
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         jobs = min(8, 2 * cpus)  # pandoc runs mostly outside the GIL: overlap it with typst
     out: dict[Path, str] = {}
     if jobs == 1 or len(qmd_paths) == 1:

@@ -117,9 +117,7 @@ class Fmt:
     def month(self, year_month: str) -> str:
         """ "2023-11" -> "november 2023" / "novembre 2023"."""
         year, month = (int(p) for p in str(year_month).split("-")[:2])
-        return format_date(
-            pd.Timestamp(year=year, month=month, day=1).date(), "MMMM y", locale=self.locale
-        )
+        return format_date(pd.Timestamp(year=year, month=month, day=1).date(), "MMMM y", locale=self.locale)
 
     def join(self, words: Iterable[str]) -> str:
         """["a", "b", "c"] -> "a, b en c" / "a, b et c"."""
@@ -472,9 +470,7 @@ def reach_counts(units: pd.DataFrame, cohort_cfg: Mapping) -> dict[str, Any]:
     return {
         "women": national["n_women"] if national is not None else math.nan,
         "paired": national["n_paired"] if national is not None else math.nan,
-        "ocmws": len(ocmws)
-        if len(ocmws)
-        else int(projects.get("n_ocmws", pd.Series(dtype=float)).sum()),
+        "ocmws": len(ocmws) if len(ocmws) else int(projects.get("n_ocmws", pd.Series(dtype=float)).sum()),
         "projects": len(projects),
         "consortia": consortia,
         "new": new,
@@ -548,8 +544,7 @@ def typst_page_setup(running_header: str, demo_note: str | None, page_word: str)
             "  ],",
             "  footer: context [",
             '    #set text(size: 7.5pt, fill: rgb("#4D4D4D"))',
-            f"    #h(1fr) #text({typst_string(page_word)}) "
-            '#counter(page).display("1 / 1", both: true)',
+            f'    #h(1fr) #text({typst_string(page_word)}) #counter(page).display("1 / 1", both: true)',
             "  ],",
             ")",
         ]
@@ -573,9 +568,7 @@ def _common(cohort_cfg: Mapping, instrument: Instrument, t: Text) -> dict[str, A
         "version": miriam.__version__,
         "instrument": instrument.version,
         "engine_shortcode": ENGINE_SHORTCODE,
-        "baseline_month": t.fmt.month(measurement["baseline"])
-        if measurement.get("baseline")
-        else "",
+        "baseline_month": t.fmt.month(measurement["baseline"]) if measurement.get("baseline") else "",
         "endline_month": t.fmt.month(measurement["endline"]) if measurement.get("endline") else "",
     }
 
@@ -593,12 +586,9 @@ def _group_block(
     """Table, chart, headline and comment of one group (domains or empowerment) of one unit."""
     c = t.s["columns"]
     show_n = len({i.n_text for i in rows}) > 1  # items differ in n: print it per row
-    header = [c[f"item_{group}"], c["baseline"], c["endline"], c["diff"]] + (
-        [c["n"]] if show_n else []
-    )
+    header = [c[f"item_{group}"], c["baseline"], c["endline"], c["diff"]] + ([c["n"]] if show_n else [])
     body = [
-        [md(r.label), r.begin_text, r.end_text, r.diff_text] + ([r.n_text] if show_n else [])
-        for r in rows
+        [md(r.label), r.begin_text, r.end_text, r.diff_text] + ([r.n_text] if show_n else []) for r in rows
     ]
     return {
         "group": group,
@@ -618,9 +608,7 @@ def _group_block(
     }
 
 
-def _figure(
-    figures_dir: Path, unit: str, group: str, outdir: Path
-) -> tuple[str | None, str | None]:
+def _figure(figures_dir: Path, unit: str, group: str, outdir: Path) -> tuple[str | None, str | None]:
     """Copy ``<unit>_<group>.svg`` next to the sources; return its relative path and alt text."""
     svg = Path(figures_dir) / f"{unit}_{group}.svg"
     if not svg.exists():
@@ -697,9 +685,7 @@ def national_context(
             continue
         n = _n_of(national, rows_g)
         fig, alt = _figure(figures_dir, "BE", group, outdir)
-        block = _group_block(
-            rows_g, group, t, name=t("columns.total"), n_text=t.n(n), figure=fig, alt=alt
-        )
+        block = _group_block(rows_g, group, t, name=t("columns.total"), n_text=t.n(n), figure=fig, alt=alt)
         # the national tables always show n per item
         header = [c[f"item_{group}"], c["baseline"], c["endline"], c["diff"], c["n"]]
         body = [[md(r.label), r.begin_text, r.end_text, r.diff_text, r.n_text] for r in rows_g]
@@ -715,11 +701,7 @@ def national_context(
     region_units = [(r, row) for r, row in region_units if row is not None]
     region_tables = {}
     for group in groups:
-        header = (
-            [c[f"item_{group}"]]
-            + [unit_name(row, t.lang) for _, row in region_units]
-            + [c["total"]]
-        )
+        header = [c[f"item_{group}"]] + [unit_name(row, t.lang) for _, row in region_units] + [c["total"]]
         per_region = {
             r: {i.item: i for i in item_rows(items, "region", r, group, instrument, fmt)}
             for r, _ in region_units
@@ -727,9 +709,7 @@ def national_context(
         body = []
         for i in groups[group]["rows"]:
             body.append(
-                [md(i.label)]
-                + [per_region[r][i.item].diff_text for r, _ in region_units]
-                + [i.diff_text]
+                [md(i.label)] + [per_region[r][i.item].diff_text for r, _ in region_units] + [i.diff_text]
             )
         ns = [t.n(row.get("n_paired")) for _, row in region_units]
         ns.append(t.n(national.get("n_paired") if national is not None else math.nan))
@@ -745,9 +725,7 @@ def national_context(
     return ctx
 
 
-def _annex(
-    reconciliation: pd.DataFrame, units: pd.DataFrame, t: Text, *, min_n: int
-) -> dict[str, Any]:
+def _annex(reconciliation: pd.DataFrame, units: pd.DataFrame, t: Text, *, min_n: int) -> dict[str, Any]:
     fmt = t.fmt
     c = t.s["columns"]
     rec = t.s["reconciliation"]
@@ -767,10 +745,7 @@ def _annex(
             counts = dict(zip(g["measure"], g["count"], strict=False))
             rows.append(
                 [f"`{Path(str(scope)).name}`"]
-                + [
-                    fmt.int(counts.get(m, 0))
-                    for m in ("rows_read", "rows_kept", "rows_quarantined")
-                ]
+                + [fmt.int(counts.get(m, 0)) for m in ("rows_read", "rows_kept", "rows_quarantined")]
             )
         if rows:
             out["annex_exports"] = pipe_table(
@@ -925,9 +900,7 @@ def write_sources(
         outdir=outdir,
         min_n=min_n,
     )
-    written.append(
-        _write(outdir / "national.qmd", render_template("national.qmd.j2", ctx, templates))
-    )
+    written.append(_write(outdir / "national.qmd", render_template("national.qmd.j2", ctx, templates)))
     findings = ctx["findings"]
     for row in projects_in(units, lang):
         fctx = factsheet_context(
@@ -978,9 +951,7 @@ def write_index(
                 {
                     "id": str(row["unit"]),
                     "name": unit_name(row, lang),
-                    "region": t.s["regions"].get(str(region), str(region))
-                    if not _missing(region)
-                    else "",
+                    "region": t.s["regions"].get(str(region), str(region)) if not _missing(region) else "",
                     "published": is_published(row),
                     "href": {f: f"{lang}/factsheet-{row['unit']}.{f}" for f in formats},
                 }

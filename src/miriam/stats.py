@@ -21,8 +21,24 @@ import pandas as pd
 from scipy import stats
 
 TEST_COLUMNS = [
-    "level", "unit", "item", "group", "n", "mean_diff", "sd_diff", "se_diff", "ci_low", "ci_high",
-    "t", "df", "p", "p_holm", "wilcoxon_v", "wilcoxon_p", "wilcoxon_p_holm", "cohen_dz",
+    "level",
+    "unit",
+    "item",
+    "group",
+    "n",
+    "mean_diff",
+    "sd_diff",
+    "se_diff",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p",
+    "p_holm",
+    "wilcoxon_v",
+    "wilcoxon_p",
+    "wilcoxon_p_holm",
+    "cohen_dz",
     "rank_biserial",
 ]
 
@@ -76,8 +92,13 @@ def test_table(long: pd.DataFrame, items: list, level_columns: dict[str, str]) -
     frames = []
     for level, column in level_columns.items():
         records = [
-            {"level": level, "unit": unit, "item": item, "group": group_of[item],
-             **paired_test(g["d"].to_numpy(float))}
+            {
+                "level": level,
+                "unit": unit,
+                "item": item,
+                "group": group_of[item],
+                **paired_test(g["d"].to_numpy(float)),
+            }
             for (unit, item), g in paired.groupby([column, "item"], sort=True)
         ]
         frame = pd.DataFrame(records).reindex(columns=TEST_COLUMNS)

@@ -49,5 +49,15 @@ def score_trend(
         frames.append(national[keep].assign(cohort=cohort, label=labels[cohort]))
     out = pd.concat(frames, ignore_index=True)
     out["comparable"] = out["item"].map(comparable).fillna(False).astype(bool)
-    columns = ["cohort", "label", "item", "group", "comparable", "n_paired", "mean_baseline", "mean_endline", "mean_diff"]
+    columns = [
+        "cohort",
+        "label",
+        "item",
+        "group",
+        "comparable",
+        "n_paired",
+        "mean_baseline",
+        "mean_endline",
+        "mean_diff",
+    ]
     return out[columns].sort_values(["item", "label"]).reset_index(drop=True)

@@ -47,9 +47,7 @@ def test_cohort_configs_validate_and_are_consistent(path):
     assert set(cohort.projects["ocmw_id"]) <= known, set(cohort.projects["ocmw_id"]) - known
     assert cohort.raw["window"]["start"] < cohort.raw["window"]["end"]
     if not cohort.demo:
-        assert "demo_pseudonym_key" not in cohort.raw, (
-            "a real cohort must not carry a pseudonym key"
-        )
+        assert "demo_pseudonym_key" not in cohort.raw, "a real cohort must not carry a pseudonym key"
 
 
 @pytest.mark.parametrize("path", INSTRUMENTS, ids=[p.stem for p in INSTRUMENTS])
@@ -61,9 +59,7 @@ def test_instruments_validate(path):
     if instrument.layout == "long":
         for lang in ("nl", "fr"):
             headers = [
-                config_header
-                for v in instrument.variables.values()
-                if (config_header := v.header.get(lang))
+                config_header for v in instrument.variables.values() if (config_header := v.header.get(lang))
             ]
             normalised = [h.casefold().strip() for h in headers]
             assert len(normalised) == len(set(normalised)), f"duplicate {lang} header"
@@ -164,9 +160,7 @@ def test_cohort_listing_an_export_twice(tmp_path, cohort_data):
 def test_ocmw_in_two_projects(tmp_path, cohort_data):
     cohort_data["projects"][1]["ocmws"].append(11002)
     path = _write(tmp_path, "c.yaml", cohort_data)
-    with pytest.raises(
-        ConfigError, match=r"key 'projects': OCMW 11002 belongs to more than one project"
-    ):
+    with pytest.raises(ConfigError, match=r"key 'projects': OCMW 11002 belongs to more than one project"):
         config.load_cohort(path)
 
 
@@ -221,9 +215,7 @@ def test_broken_instrument_names_the_key(tmp_path, instrument_data, edit, key):
 def test_unknown_scale_lists_the_known_ones(tmp_path, instrument_data):
     instrument_data["variables"]["dom_financial"]["scale"] = "score_0_100"
     path = _write(tmp_path, "i.yaml", instrument_data)
-    with pytest.raises(
-        ConfigError, match=r"unknown scale 'score_0_100'; expected one of .*score_0_10"
-    ):
+    with pytest.raises(ConfigError, match=r"unknown scale 'score_0_100'; expected one of .*score_0_10"):
         config.load_instrument(path)
 
 
@@ -258,17 +250,13 @@ def test_reference_with_a_bad_region_names_row_and_column(tmp_path):
 
 def test_reference_with_a_bad_population(tmp_path):
     path = _broken_reference(tmp_path, 3, ",119000,", ",119.000,")
-    with pytest.raises(
-        ConfigError, match=rf"file {path}, row 3, column 'population': population '119.000'"
-    ):
+    with pytest.raises(ConfigError, match=rf"file {path}, row 3, column 'population': population '119.000'"):
         config.load_ocmw_reference(path)
 
 
 def test_reference_with_a_bad_language(tmp_path):
     path = _broken_reference(tmp_path, 2, ",nl\n", ",de\n")
-    with pytest.raises(
-        ConfigError, match=r"row 2, column 'report_languages': unknown report language 'de'"
-    ):
+    with pytest.raises(ConfigError, match=r"row 2, column 'report_languages': unknown report language 'de'"):
         config.load_ocmw_reference(path)
 
 

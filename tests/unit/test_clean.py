@@ -41,9 +41,7 @@ def test_row_rules(run_clean, builder, pipeline_config):
         b("baseline", response_id="R4", national_register_number=""),  # 5: no number
         b("baseline", response_id="R5", national_register_number=LIES, ocmw=""),  # 6
         b("baseline", response_id="R6", national_register_number=LIES, ocmw="OCMW Atlantis"),  # 7
-        b(
-            "baseline", response_id="R7", national_register_number=LIES, ocmw="OCMW Gent"
-        ),  # 8: no project
+        b("baseline", response_id="R7", national_register_number=LIES, ocmw="OCMW Gent"),  # 8: no project
         b(
             "baseline",
             response_id="R8",
@@ -139,9 +137,7 @@ def test_duplicate_across_language_exports(run_clean, builder):
 
 def test_same_woman_in_both_waves_is_not_a_duplicate(run_clean, builder):
     base = builder.export("b.csv", [builder.row("baseline")], wave="baseline")
-    end = builder.export(
-        "e.csv", [builder.row("endline", submitted_at="12/06/2024 10:00")], wave="endline"
-    )
+    end = builder.export("e.csv", [builder.row("endline", submitted_at="12/06/2024 10:00")], wave="endline")
     _, _, responses, quarantine = run_clean([base, end])
     assert quarantine.empty
     assert responses["wave"].tolist() == ["baseline", "endline"]
@@ -202,10 +198,7 @@ def test_reconciliation_adds_up_and_counts_unlinked_women(run_clean, builder):
     table = clean.reconcile(rows, responses, quarantine, issues)
     count = {(r.scope, r.measure): r.count for r in table.itertuples()}
     for path in ("raw/b.csv", "raw/e.xlsx"):
-        assert (
-            count[(path, "rows_read")]
-            == count[(path, "rows_kept")] + count[(path, "rows_quarantined")]
-        )
+        assert count[(path, "rows_read")] == count[(path, "rows_kept")] + count[(path, "rows_quarantined")]
     assert count[("raw/b.csv", "rows_read")] == 4 and count[("raw/b.csv", "rows_kept")] == 2
     assert count[("raw/b.csv", "quarantined_blank_row")] == 1
     assert count[("raw/b.csv", "quarantined_register_number_check_digits")] == 1
@@ -235,9 +228,7 @@ def test_reconciliation_counts_rejected_values_per_export(run_clean, builder):
 
 
 def test_reconciliation_when_every_row_is_quarantined(run_clean, builder):
-    entry = builder.export(
-        "b.csv", [builder.row("baseline", national_register_number="")], wave="baseline"
-    )
+    entry = builder.export("b.csv", [builder.row("baseline", national_register_number="")], wave="baseline")
     rows, issues, responses, quarantine = run_clean([entry])
     assert responses.empty
     count = {

@@ -176,9 +176,7 @@ def paired(root: Path, cohort, instrument) -> pd.DataFrame:
         parts = [frame(root, e, instrument) for e in cohort.exports if e.wave == wave]
         df = pd.concat(parts, ignore_index=True).sort_values("submitted_at", kind="stable")
         waves[wave] = df.drop_duplicates("national_register_number", keep="last")
-    joined = waves["baseline"].merge(
-        waves["endline"], on="national_register_number", suffixes=("_b", "_e")
-    )
+    joined = waves["baseline"].merge(waves["endline"], on="national_register_number", suffixes=("_b", "_e"))
     for item in NATIONAL_TARGETS:
         for s in ("_b", "_e"):
             col = pd.to_numeric(joined[item + s].astype(str), errors="coerce")
@@ -193,15 +191,11 @@ def test_same_inputs_give_identical_bytes(tmp_path, instrument, reference):
     cohort = small_cohort(tmp_path)
     first = generate_cohort(cohort, instrument, reference, root=tmp_path / "a")
     second = generate_cohort(cohort, instrument, reference, root=tmp_path / "b")
-    assert [p.relative_to(tmp_path / "a") for p in first] == [
-        p.relative_to(tmp_path / "b") for p in second
-    ]
+    assert [p.relative_to(tmp_path / "a") for p in first] == [p.relative_to(tmp_path / "b") for p in second]
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert len(first) == len(cohort.exports) and all(p.stat().st_size > 0 for p in first)
     assert not list((tmp_path / "a").rglob("*.tmp")), "temporary files left behind"
-    other = generate_cohort(
-        small_cohort(tmp_path, seed=7), instrument, reference, root=tmp_path / "c"
-    )
+    other = generate_cohort(small_cohort(tmp_path, seed=7), instrument, reference, root=tmp_path / "c")
     assert first[0].read_bytes() != other[0].read_bytes(), "the seed has no effect"
 
 
@@ -231,9 +225,7 @@ def test_answers_use_the_codebook_labels_of_the_export_language(full_demo, demo_
             assert used and used <= labels, f"{export.path} {var.name}: {used - labels}"
 
 
-def test_register_numbers_valid_except_the_planted_typos(
-    full_demo, demo_cohort, instrument, demo_expected
-):
+def test_register_numbers_valid_except_the_planted_typos(full_demo, demo_cohort, instrument, demo_expected):
     root, _, _ = full_demo
     bad = 0
     for export in demo_cohort.exports:
@@ -249,9 +241,7 @@ def test_register_numbers_valid_except_the_planted_typos(
     assert bad == demo_expected["bad_checksum"] > 0
 
 
-def test_planted_defects_reconcile_with_expected_counts(
-    full_demo, demo_cohort, instrument, demo_expected
-):
+def test_planted_defects_reconcile_with_expected_counts(full_demo, demo_cohort, instrument, demo_expected):
     root, _, _ = full_demo
     expected = demo_expected
     seen = dict.fromkeys(
@@ -344,9 +334,7 @@ def test_every_ocmw_name_resolves_and_brussels_appears_in_both_languages(
         assert brussels <= ids, f"{wave} {lang}: missing Brussels OCMW(s) {brussels - ids}"
     # Group sizes vary: some OCMWs fall below the disclosure threshold, Antwerpen is large.
     per_ocmw = (
-        pd.concat(
-            [frame(root, e, instrument) for e in demo_cohort.exports if e.wave == "baseline"]
-        )["ocmw"]
+        pd.concat([frame(root, e, instrument) for e in demo_cohort.exports if e.wave == "baseline"])["ocmw"]
         .map(resolve)
         .value_counts()
     )
@@ -377,9 +365,7 @@ def test_xlsx_quirks_title_row_and_real_dates(full_demo, demo_cohort):
     for export in demo_cohort.exports:
         if export.format != "xlsx":
             continue
-        rows = list(
-            openpyxl.load_workbook(root / export.path).worksheets[0].iter_rows(values_only=True)
-        )
+        rows = list(openpyxl.load_workbook(root / export.path).worksheets[0].iter_rows(values_only=True))
         if export.wave == "baseline":
             assert rows[0][0].startswith("Export MIRIAM") and rows[0][1] is None
         else:
@@ -433,9 +419,7 @@ def test_refuses_a_cohort_that_is_not_a_demo(tmp_path, instrument, reference, de
     assert not (tmp_path / "raw").exists()
 
 
-def test_a_missing_language_export_falls_back_to_the_other_language(
-    tmp_path, instrument, reference
-):
+def test_a_missing_language_export_falls_back_to_the_other_language(tmp_path, instrument, reference):
     cohort = small_cohort(tmp_path)
     nl_only = [e for e in cohort.raw["exports"] if e["language"] == "nl"]
     data = dict(cohort.raw, exports=nl_only)

@@ -101,10 +101,7 @@ def test_single_ocmw_project_and_regions(items):
     assert math.isnan(liege["sd_diff"])  # one paired woman: no spread
     for column in ("n_baseline", "n_endline", "n_paired", "mean_diff"):
         assert _row(items, "region", "wallonia")[column] == liege[column]
-        assert (
-            _row(items, "region", "flanders")[column]
-            == _row(items, "project", "eeklo-maldegem")[column]
-        )
+        assert _row(items, "region", "flanders")[column] == _row(items, "project", "eeklo-maldegem")[column]
 
 
 def test_national(items):
@@ -164,9 +161,7 @@ def test_a_woman_belongs_to_her_baseline_ocmw(instrument):
 
 
 def test_unit_table(instrument, reference):
-    units = indicators.unit_table(_protected(instrument), reference, instrument).set_index(
-        ["level", "unit"]
-    )
+    units = indicators.unit_table(_protected(instrument), reference, instrument).set_index(["level", "unit"])
     be = units.loc[("national", "BE")]
     assert (be["n_women"], be["n_baseline"], be["n_endline"], be["n_paired"]) == (6, 5, 4, 3)
     assert be["languages"] == "nl|fr" and be["parent"] == ""
@@ -194,7 +189,4 @@ def test_unit_table(instrument, reference):
     liege = units.loc[("ocmw", "62063")]
     assert (liege["name_nl"], liege["name_fr"], liege["languages"]) == ("Luik", "Liège", "fr")
     assert units.loc[("region", "wallonia"), "parent"] == "BE"
-    assert (
-        units.loc[("region", "flanders"), "n_women"] + units.loc[("region", "wallonia"), "n_women"]
-        == 6
-    )
+    assert units.loc[("region", "flanders"), "n_women"] + units.loc[("region", "wallonia"), "n_women"] == 6

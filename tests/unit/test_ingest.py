@@ -82,11 +82,7 @@ def test_samples_ingest_to_codes(ingest_cohort, sample_exports):
     r = by_id.loc["R0001"]
     assert r["source_row"] == 2 and r["wave"] == "baseline"
     assert r["submitted_at"] == pd.Timestamp("2023-11-14 10:32")
-    assert (
-        r["birth_country"] == "MA"
-        and r["languages"] == "ar|nl"
-        and r["diploma"] == "upper_secondary"
-    )
+    assert r["birth_country"] == "MA" and r["languages"] == "ar|nl" and r["diploma"] == "upper_secondary"
     assert r["children_birth_years"] == "2016|2021" and r["n_children"] == 2
     assert r["age_years"] == 32  # born 14/03/1991, submitted 14/11/2023
     assert r["key_status"] == "valid"
@@ -95,9 +91,7 @@ def test_samples_ingest_to_codes(ingest_cohort, sample_exports):
     assert by_id.loc["R0201", "pseudonym"] == r["pseudonym"]
     # French labels map to the same codes; "Sans objet" is a label here, not a missing value.
     assert by_id.loc["R0102", "diploma_recognised"] == "not_applicable"
-    assert (
-        by_id.loc["R0101", "birth_country"] == "GN" and by_id.loc["R0101", "languages"] == "ff|fr"
-    )
+    assert by_id.loc["R0101", "birth_country"] == "GN" and by_id.loc["R0101", "languages"] == "ff|fr"
     # The early stopper: endline without scores, with reason and date.
     stop = by_id.loc["R0202"]
     assert stop["completed"] == "no" and stop["stop_reason"] == "moved"
@@ -113,9 +107,7 @@ def test_output_has_no_direct_identifier_and_no_planted_value(ingest_cohort, bui
         "remarks": "Opname Sint-Vincentius wegens depressie",
     }
     number = make_nrn(date(1990, 5, 17), 321)
-    row = builder.row(
-        "baseline", national_register_number=number, birth_date="17/05/1990", **planted
-    )
+    row = builder.row("baseline", national_register_number=number, birth_date="17/05/1990", **planted)
     row["E-mailadres"] = "zyxwabeth@example.org"  # an extra platform column with an identifier
     entry = builder.export("b.csv", [row], wave="baseline")
     with caplog.at_level(logging.WARNING, logger="miriam.ingest"):
@@ -151,9 +143,7 @@ def test_shuffled_columns_messy_headers_and_xlsx_title_row(ingest_cohort, builde
     )
     messy = {h: f"  {h.upper()}\n" if i % 3 == 0 else h for i, h in enumerate(row)}
     shuffled = {messy[h]: v for h, v in sorted(row.items(), key=lambda kv: kv[0][::-1])}
-    entry = builder.export(
-        "b.xlsx", [shuffled], wave="baseline", lang="fr", title_rows=["Export CPAS"]
-    )
+    entry = builder.export("b.xlsx", [shuffled], wave="baseline", lang="fr", title_rows=["Export CPAS"])
     rows, issues, _ = ingest_cohort([entry])
     assert issues.empty, issues
     r = _only_row(rows)
@@ -215,9 +205,7 @@ def test_missing_tokens_are_missing_not_rejected(ingest_cohort, builder, lang, t
 
 
 def test_unknown_category_label(ingest_cohort, builder):
-    entry = builder.export(
-        "b.csv", [builder.row("baseline", loneliness="Regelmatig")], wave="baseline"
-    )
+    entry = builder.export("b.csv", [builder.row("baseline", loneliness="Regelmatig")], wave="baseline")
     _, issues, _ = ingest_cohort([entry])
     issue = _issue(issues, "loneliness")
     assert issue["problem"] == "unknown_category"
@@ -225,9 +213,7 @@ def test_unknown_category_label(ingest_cohort, builder):
 
 
 def test_unknown_country_lists_closest_names(ingest_cohort, builder):
-    entry = builder.export(
-        "b.csv", [builder.row("baseline", birth_country="Marroko")], wave="baseline"
-    )
+    entry = builder.export("b.csv", [builder.row("baseline", birth_country="Marroko")], wave="baseline")
     rows, issues, _ = ingest_cohort([entry])
     assert pd.isna(_only_row(rows)["birth_country"])
     issue = _issue(issues, "birth_country")
@@ -236,9 +222,7 @@ def test_unknown_country_lists_closest_names(ingest_cohort, builder):
 
 
 def test_bad_birth_date_is_reported_without_its_value(ingest_cohort, builder):
-    entry = builder.export(
-        "b.csv", [builder.row("baseline", birth_date="31/02/1991")], wave="baseline"
-    )
+    entry = builder.export("b.csv", [builder.row("baseline", birth_date="31/02/1991")], wave="baseline")
     rows, issues, _ = ingest_cohort([entry])
     assert pd.isna(_only_row(rows)["age_years"])
     issue = _issue(issues, "birth_date")
@@ -275,9 +259,7 @@ def test_year_typo_in_a_date_is_rejected_not_a_crash(ingest_cohort, builder):
     ],
 )
 def test_ocmw_resolver(reference, pipeline_config, lang, typed, nis):
-    resolver = ingest.OcmwResolver.from_reference(
-        reference, pipeline_config["parsing"]["ocmw_name_prefixes"]
-    )
+    resolver = ingest.OcmwResolver.from_reference(reference, pipeline_config["parsing"]["ocmw_name_prefixes"])
     assert resolver.resolve(typed) == nis
 
 
@@ -290,9 +272,7 @@ def test_unknown_ocmw_with_policy_stop(ingest_cohort, builder):
     with pytest.raises(InputError) as info:
         ingest_cohort([entry])
     message = str(info.value)
-    assert message.startswith(
-        "file raw/b.csv, row 3, column 'OCMW': unknown OCMW (1 row(s) in all)"
-    )
+    assert message.startswith("file raw/b.csv, row 3, column 'OCMW': unknown OCMW (1 row(s) in all)")
     assert "closest: antwerpen" in message
     assert "aliases" in message and "quarantine" in message
 
@@ -351,9 +331,7 @@ def test_form_language_answers_contradict_the_declaration(ingest_cohort, builder
 
 
 def test_baseline_export_declared_endline(ingest_cohort, builder):
-    entry = builder.export(
-        "b.csv", [builder.row("baseline")], wave="baseline", declare={"wave": "endline"}
-    )
+    entry = builder.export("b.csv", [builder.row("baseline")], wave="baseline", declare={"wave": "endline"})
     with pytest.raises(InputError) as info:
         ingest_cohort([entry])
     message = str(info.value)
@@ -362,12 +340,8 @@ def test_baseline_export_declared_endline(ingest_cohort, builder):
 
 
 def test_endline_export_declared_baseline(ingest_cohort, builder):
-    entry = builder.export(
-        "e.csv", [builder.row("endline")], wave="endline", declare={"wave": "baseline"}
-    )
-    with pytest.raises(
-        InputError, match=r"the export has endline questions .* but is declared 'baseline'"
-    ):
+    entry = builder.export("e.csv", [builder.row("endline")], wave="endline", declare={"wave": "baseline"})
+    with pytest.raises(InputError, match=r"the export has endline questions .* but is declared 'baseline'"):
         ingest_cohort([entry])
 
 
@@ -402,18 +376,14 @@ def test_same_file_listed_twice_under_two_paths(ingest_cohort, builder):
     with pytest.raises(InputError) as info:
         ingest_cohort([entry, twin])
     message = str(info.value)
-    assert message.startswith(
-        "file raw/copy-of-b.csv: identical to raw/b.csv: the same file is listed twice"
-    )
+    assert message.startswith("file raw/copy-of-b.csv: identical to raw/b.csv: the same file is listed twice")
 
 
 def test_missing_question_column(ingest_cohort, builder):
     row = builder.row("baseline")
     del row["Vaste tandarts"]
     entry = builder.export("b.csv", [row], wave="baseline")
-    with pytest.raises(
-        InputError, match=r"file raw/b.csv: 1 question column\(s\) missing: Vaste tandarts"
-    ):
+    with pytest.raises(InputError, match=r"file raw/b.csv: 1 question column\(s\) missing: Vaste tandarts"):
         ingest_cohort([entry])
 
 
@@ -422,9 +392,7 @@ def test_extra_column_with_policy_stop(ingest_cohort, builder, pipeline_config):
     row = builder.row("baseline")
     row["Status"] = "Voltooid"
     entry = builder.export("b.csv", [row], wave="baseline")
-    with pytest.raises(
-        InputError, match=r"file raw/b.csv, column 'Status': column not in the codebook"
-    ):
+    with pytest.raises(InputError, match=r"file raw/b.csv, column 'Status': column not in the codebook"):
         ingest_cohort([entry])
 
 
@@ -433,9 +401,7 @@ def test_extra_column_with_policy_stop(ingest_cohort, builder, pipeline_config):
 
 def test_blank_row_is_flagged_not_reported(ingest_cohort, builder):
     blank = {h: "" for h in builder.row("baseline")}
-    entry = builder.export(
-        "b.csv", [builder.row("baseline"), blank], wave="baseline", delimiter=";"
-    )
+    entry = builder.export("b.csv", [builder.row("baseline"), blank], wave="baseline", delimiter=";")
     rows, issues, _ = ingest_cohort([entry])
     assert rows["is_blank"].tolist() == [False, True]
     assert rows["source_row"].tolist() == [2, 3]
@@ -471,12 +437,8 @@ def test_born_in_2000s_number_is_valid_at_ingest(ingest_cohort, builder):
 
 def test_age_is_whole_years_at_submission(ingest_cohort, builder):
     rows = [
-        builder.row(
-            "baseline", submitted_at="13/03/2024 10:00", birth_date="14/03/1991"
-        ),  # the day before
-        builder.row(
-            "baseline", response_id="R2", submitted_at="14/03/2024 10:00", birth_date="14/03/1991"
-        ),
+        builder.row("baseline", submitted_at="13/03/2024 10:00", birth_date="14/03/1991"),  # the day before
+        builder.row("baseline", response_id="R2", submitted_at="14/03/2024 10:00", birth_date="14/03/1991"),
     ]
     entry = builder.export("b.csv", rows, wave="baseline")
     out, _, _ = ingest_cohort([entry])
@@ -540,10 +502,7 @@ def test_env_var_wins_over_key_file(builder, tmp_path, monkeypatch):
 def test_demo_cohort_uses_its_demo_key(builder, tmp_path, monkeypatch):
     monkeypatch.delenv("MIRIAM_TEST_KEY", raising=False)
     cohort = _key_cohort(builder, demo=True)
-    assert (
-        ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(tmp_path / "none.key"))
-        == DEMO_KEY.encode()
-    )
+    assert ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(tmp_path / "none.key")) == DEMO_KEY.encode()
 
 
 def test_real_cohort_without_key_is_refused(builder, tmp_path, monkeypatch):

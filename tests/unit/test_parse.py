@@ -47,9 +47,7 @@ def test_score_with_thousands_of_digits_is_out_of_range_not_a_crash():
     assert parsed.value is None and parsed.problem == "out_of_range"
 
 
-@pytest.mark.parametrize(
-    "raw", [None, "", "  ", "nvt", "NVT", "n.v.t.", "Sans objet", " sans  objet "]
-)
+@pytest.mark.parametrize("raw", [None, "", "  ", "nvt", "NVT", "n.v.t.", "Sans objet", " sans  objet "])
 def test_missing_tokens_are_missing_not_rejected(raw):
     assert parse.is_missing(raw, MISSING_TOKENS)
 
@@ -158,10 +156,7 @@ def test_unknown_country_lists_the_closest_names():
 
 def test_country_name_of_the_other_language_is_unknown():
     # No guessing across languages: the FR form writes French names.
-    assert (
-        parse.parse_name_list("Marokko", parse.country_names("fr"), "country").problem
-        == "unknown_country"
-    )
+    assert parse.parse_name_list("Marokko", parse.country_names("fr"), "country").problem == "unknown_country"
 
 
 @pytest.mark.parametrize(

@@ -96,22 +96,13 @@ def test_age_from_the_first_measurement_on_both_rows(run_protect):
             {"pseudonym": "d", "wave": "endline", "age_years": 31},  # ...use the other wave
         ]
     )
-    assert (
-        out.loc[("a", "baseline"), "age_band"] == out.loc[("a", "endline"), "age_band"] == "18-24"
-    )
-    assert (
-        out.loc[("b", "baseline"), "age_group"]
-        == out.loc[("b", "endline"), "age_group"]
-        == "under_35"
-    )
+    assert out.loc[("a", "baseline"), "age_band"] == out.loc[("a", "endline"), "age_band"] == "18-24"
+    assert out.loc[("b", "baseline"), "age_group"] == out.loc[("b", "endline"), "age_group"] == "under_35"
     assert out.loc[("b", "endline"), "age_band"] == "30-34"
     assert (
-        out.loc[("c", "endline"), "age_band"] == "40+"
-        and out.loc[("c", "endline"), "age_group"] == "35_plus"
+        out.loc[("c", "endline"), "age_band"] == "40+" and out.loc[("c", "endline"), "age_group"] == "35_plus"
     )
-    assert (
-        out.loc[("d", "baseline"), "age_band"] == out.loc[("d", "endline"), "age_band"] == "30-34"
-    )
+    assert out.loc[("d", "baseline"), "age_band"] == out.loc[("d", "endline"), "age_band"] == "30-34"
 
 
 @pytest.mark.parametrize(
@@ -199,9 +190,7 @@ def test_nothing_identifying_is_left(run_protect, instrument):
     assert not protect.FORBIDDEN & set(out.columns)
     roles = {v.name: v.role for v in instrument.variables.values()}
     leaked = [
-        c
-        for c in out.columns
-        if roles.get(c) in {"key", "direct_identifier", "free_text", "technical"}
+        c for c in out.columns if roles.get(c) in {"key", "direct_identifier", "free_text", "technical"}
     ]
     assert leaked == []
     values = set(out.astype("string").to_numpy().ravel().tolist())
@@ -209,16 +198,12 @@ def test_nothing_identifying_is_left(run_protect, instrument):
 
 
 def test_analysis_variables_pass_unchanged(run_protect):
-    out = run_protect(
-        [{"pseudonym": "a", "wave": "baseline", "dom_financial": 7, "emp_rely": None}]
-    )
+    out = run_protect([{"pseudonym": "a", "wave": "baseline", "dom_financial": 7, "emp_rely": None}])
     assert out.loc[("a", "baseline"), "dom_financial"] == 7
     assert pd.isna(out.loc[("a", "baseline"), "emp_rely"])
 
 
-def test_protected_table_from_ingested_samples(
-    ingest_cohort, builder, reference, instrument, groups
-):
+def test_protected_table_from_ingested_samples(ingest_cohort, builder, reference, instrument, groups):
     """Through ingest and clean, the protected table has the contract's columns only."""
     from miriam import clean
 

@@ -120,11 +120,7 @@ def test_cp1252_declared_but_file_is_utf8(builder, headers):
 def test_cp1252_declared_but_file_has_utf8_bom(builder, headers):
     builder.write_csv(
         "raw/x.csv",
-        [
-            builder.row(
-                "baseline", first_name="Amy", birth_country="Ghana", languages="Engels", remarks=""
-            )
-        ],
+        [builder.row("baseline", first_name="Amy", birth_country="Ghana", languages="Engels", remarks="")],
         encoding="utf-8-sig",
     )
     with pytest.raises(InputError, match="is UTF-8, not Windows-1252"):
@@ -142,14 +138,10 @@ def test_byte_undefined_in_cp1252(builder, headers):
 def test_wrong_delimiter_declared(builder, headers, written, declared):
     builder.write_csv("raw/x.csv", _rows(builder), delimiter=written)
     with pytest.raises(InputError) as info:
-        read_export(
-            _export("raw/x.csv", encoding="utf-8", delimiter=declared), builder.root, headers
-        )
+        read_export(_export("raw/x.csv", encoding="utf-8", delimiter=declared), builder.root, headers)
     message = str(info.value)
     assert "file raw/x.csv" in message
-    assert (
-        f"'{declared}'" in message and f"'{written}'" in message
-    )  # what was declared, what was found
+    assert f"'{declared}'" in message and f"'{written}'" in message  # what was declared, what was found
 
 
 def test_missing_file(builder, headers):
@@ -159,9 +151,7 @@ def test_missing_file(builder, headers):
 
 def test_a_file_that_is_not_an_export(builder, headers):
     (builder.root / "raw").mkdir()
-    (builder.root / "raw/x.csv").write_text(
-        "naam,bedrag\nhuur,650\nenergie,120\n", encoding="utf-8"
-    )
+    (builder.root / "raw/x.csv").write_text("naam,bedrag\nhuur,650\nenergie,120\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_export(_export("raw/x.csv", encoding="utf-8", delimiter=","), builder.root, headers)
     assert "file raw/x.csv" in str(info.value)
@@ -170,9 +160,7 @@ def test_a_file_that_is_not_an_export(builder, headers):
 
 
 def test_csv_title_rows_above_the_header(builder, headers):
-    builder.write_csv(
-        "raw/x.csv", _rows(builder), title_rows=["MIRIAM beginmeting", "Export 01/12/2023"]
-    )
+    builder.write_csv("raw/x.csv", _rows(builder), title_rows=["MIRIAM beginmeting", "Export 01/12/2023"])
     frame, header_row = read_export(
         _export("raw/x.csv", encoding="utf-8", delimiter=","), builder.root, headers
     )
@@ -189,9 +177,7 @@ def test_shuffled_columns_and_messy_headers_keep_cells_with_their_header(builder
     }
     shuffled = [{messy.get(k, k): v for k, v in reversed(list(r.items()))} for r in rows]
     builder.write_csv("raw/x.csv", shuffled)
-    frame, _ = read_export(
-        _export("raw/x.csv", encoding="utf-8", delimiter=","), builder.root, headers
-    )
+    frame, _ = read_export(_export("raw/x.csv", encoding="utf-8", delimiter=","), builder.root, headers)
     column = next(c for c in frame.columns if normalise_header(c) == "financiele situatie (0-10)")
     assert frame[column].tolist() == ["1", "2"]
     assert frame.columns[0] == "Opmerkingen casemanager"
@@ -201,9 +187,7 @@ def test_blank_trailing_row_is_kept_as_a_row(builder, headers):
     path = builder.write_csv("raw/x.csv", _rows(builder), delimiter=";")
     width = len(_rows(builder)[0])
     path.write_bytes(path.read_bytes() + (";" * (width - 1) + "\r\n").encode())
-    frame, _ = read_export(
-        _export("raw/x.csv", encoding="utf-8", delimiter=";"), builder.root, headers
-    )
+    frame, _ = read_export(_export("raw/x.csv", encoding="utf-8", delimiter=";"), builder.root, headers)
     assert frame["_row"].tolist() == [2, 3, 4]
     assert frame.drop(columns="_row").iloc[2].tolist() == [""] * width
 
@@ -218,9 +202,7 @@ def test_xlsx_with_title_row_and_excel_dates(builder, headers):
     rows[1]["Situation financière (0-10)"] = 7.5  # a number cell that is not a whole number
     rows[1]["Nombre d'enfants"] = 2  # a number cell
     builder.write_xlsx("raw/x.xlsx", rows, title_rows=["Questionnaire MIRIAM - export"])
-    frame, header_row = read_export(
-        _export("raw/x.xlsx", "xlsx", language="fr"), builder.root, headers
-    )
+    frame, header_row = read_export(_export("raw/x.xlsx", "xlsx", language="fr"), builder.root, headers)
     assert header_row == 2
     assert frame["_row"].tolist() == [3, 4]
     assert frame.at[0, "Date de soumission"] == datetime(2023, 11, 9, 11, 20)
@@ -265,18 +247,14 @@ def _header_line() -> bytes:
     return (",".join(cells) + "\n").encode()
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     body=st.binary(max_size=300),
     with_header=st.booleans(),
     encoding=st.sampled_from(["utf-8", "cp1252"]),
     delimiter=st.sampled_from([",", ";"]),
 )
-def test_arbitrary_bytes_raise_only_miriam_errors(
-    tmp_path, headers, body, with_header, encoding, delimiter
-):
+def test_arbitrary_bytes_raise_only_miriam_errors(tmp_path, headers, body, with_header, encoding, delimiter):
     path = tmp_path / "raw" / "x.csv"
     path.parent.mkdir(exist_ok=True)
     data = (_header_line().replace(b",", delimiter.encode()) if with_header else b"") + body

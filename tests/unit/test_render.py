@@ -79,9 +79,7 @@ def test_outputs_and_engine(rendered):
 
 
 def test_html_is_self_contained_and_accessible(rendered):
-    html = next(p for p in rendered if p.name == "factsheet-brussel.html").read_text(
-        encoding="utf-8"
-    )
+    html = next(p for p in rendered if p.name == "factsheet-brussel.html").read_text(encoding="utf-8")
     assert '<html lang="fr-BE">' in html
     assert not re.search(r'(src|href)="(?!data:|#|https?:)[^"]+', html)  # nothing external
     assert 'src="data:image/svg+xml' in html and "<style" in html
@@ -101,9 +99,7 @@ def test_pdf_is_a4_with_running_header_on_every_page(rendered, sources):
     assert b"/FontFile2" in pdf  # fonts embedded
     typ = render.to_typst(sources["nl"][0]).decode("utf-8")
     assert "date: none" in typ and 'paper: "a4"' in typ
-    assert (
-        "MIRIAM 2023-2024 · Nederlands" in typ and "Demo: synthetische gegevens" in typ
-    )  # page header
+    assert "MIRIAM 2023-2024 · Nederlands" in typ and "Demo: synthetische gegevens" in typ  # page header
     assert 'counter(page).display("1 / 1", both: true)' in typ  # page numbers
     assert "#outline(" in typ  # table of contents in the national report
     assert 'alt: "' in typ  # figure alt text reaches the tagged PDF
@@ -115,11 +111,7 @@ def test_rendering_twice_gives_identical_bytes(rendered, tmp_path):
         if not copy_dir.exists():
             shutil.copytree(path.parent, copy_dir)
     again = render.render_all(
-        [
-            tmp_path / p.parent.name / p.with_suffix(".qmd").name
-            for p in rendered
-            if p.suffix == ".pdf"
-        ],
+        [tmp_path / p.parent.name / p.with_suffix(".qmd").name for p in rendered if p.suffix == ".pdf"],
         ["html", "pdf"],
         engine="pandoc",
         jobs=1,

@@ -319,9 +319,7 @@ def test_headline_not_all_domains_up_names_the_improved_ones(lang):
 
 def test_headline_rule_uses_the_printed_rounding():
     rows = rows_for("antwerpen", "domain", "nl")
-    tiny = [
-        r.__class__(**{**r.__dict__, "diff": 0.04}) if i == 0 else r for i, r in enumerate(rows)
-    ]
+    tiny = [r.__class__(**{**r.__dict__, "diff": 0.04}) if i == 0 else r for i, r in enumerate(rows)]
     assert not report.all_improved(tiny)  # "+0,0" is not progress
 
 

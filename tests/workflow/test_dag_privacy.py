@@ -22,7 +22,11 @@ ROW_LEVEL_ZONES = ("raw/", "private/", "qa/")
 
 def dry_run_jobs() -> list[tuple[str, list[str]]]:
     done = subprocess.run(
-        [str(SNAKEMAKE), "-n", "-F", "--cores", "1"], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [str(SNAKEMAKE), "-n", "-F", "--cores", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     jobs, rule = [], None
@@ -64,4 +68,9 @@ def test_publishing_rules_read_only_results_and_sources(jobs):
 
 def test_the_private_zone_feeds_only_the_stages_before_disclosure(jobs):
     readers = {rule for rule, inputs in jobs for p in inputs if p.startswith("private/")}
-    assert readers <= {"clean_responses", "protect_responses", "compute_indicators", "disclose_indicators"}
+    assert readers <= {
+        "clean_responses",
+        "protect_responses",
+        "compute_indicators",
+        "disclose_indicators",
+    }

@@ -33,14 +33,34 @@ SMALL_COHORT = {
     "demo_pseudonym_key": "test-small-demo-key",
     "synthetic": {"seed": 7, "women": 170, "canaries": True},
     "exports": [
-        {"path": "raw/demo/test-small/beginmeting_nl.csv", "wave": "baseline", "language": "nl",
-         "format": "csv", "encoding": "utf-8", "delimiter": ","},
-        {"path": "raw/demo/test-small/beginmeting_fr.xlsx", "wave": "baseline", "language": "fr",
-         "format": "xlsx"},
-        {"path": "raw/demo/test-small/eindmeting_nl.csv", "wave": "endline", "language": "nl",
-         "format": "csv", "encoding": "cp1252", "delimiter": ";"},
-        {"path": "raw/demo/test-small/eindmeting_fr.xlsx", "wave": "endline", "language": "fr",
-         "format": "xlsx"},
+        {
+            "path": "raw/demo/test-small/beginmeting_nl.csv",
+            "wave": "baseline",
+            "language": "nl",
+            "format": "csv",
+            "encoding": "utf-8",
+            "delimiter": ",",
+        },
+        {
+            "path": "raw/demo/test-small/beginmeting_fr.xlsx",
+            "wave": "baseline",
+            "language": "fr",
+            "format": "xlsx",
+        },
+        {
+            "path": "raw/demo/test-small/eindmeting_nl.csv",
+            "wave": "endline",
+            "language": "nl",
+            "format": "csv",
+            "encoding": "cp1252",
+            "delimiter": ";",
+        },
+        {
+            "path": "raw/demo/test-small/eindmeting_fr.xlsx",
+            "wave": "endline",
+            "language": "fr",
+            "format": "xlsx",
+        },
     ],
     "projects": [
         {"id": "antwerpen", "ocmws": [11002], "since": 2017},
@@ -62,9 +82,20 @@ def build(tmp_path_factory) -> Path:
     config["cohorts"] = [COHORT]
     (work / "config" / "config.yaml").write_text(yaml.safe_dump(config))
     result = subprocess.run(
-        [str(SNAKEMAKE), "-s", str(ROOT / "Snakefile"), "-d", str(work), "--cores", "2",
-         "--configfile", str(work / "config" / "config.yaml")],
-        capture_output=True, text=True, timeout=900,
+        [
+            str(SNAKEMAKE),
+            "-s",
+            str(ROOT / "Snakefile"),
+            "-d",
+            str(work),
+            "--cores",
+            "2",
+            "--configfile",
+            str(work / "config" / "config.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-5000:]
     return work
@@ -91,11 +122,20 @@ def test_every_expected_output_exists(build):
 
 def _planted_identifiers(build: Path) -> set[str]:
     """Every direct identifier and remark in the raw exports (names, numbers, dates, text)."""
-    columns = {"Voornaam deelneemster", "Familienaam deelneemster", "Naam casemanager",
-               "Rijksregisternummer", "Geboortedatum", "Opmerkingen casemanager",
-               "Prénom de la participante", "Nom de famille de la participante",
-               "Nom du case manager", "Numéro de registre national", "Date de naissance",
-               "Remarques du case manager"}
+    columns = {
+        "Voornaam deelneemster",
+        "Familienaam deelneemster",
+        "Naam casemanager",
+        "Rijksregisternummer",
+        "Geboortedatum",
+        "Opmerkingen casemanager",
+        "Prénom de la participante",
+        "Nom de famille de la participante",
+        "Nom du case manager",
+        "Numéro de registre national",
+        "Date de naissance",
+        "Remarques du case manager",
+    }
     found: set[str] = set()
     for export in SMALL_COHORT["exports"]:
         path = build / export["path"]
@@ -103,9 +143,11 @@ def _planted_identifiers(build: Path) -> set[str]:
             frame = pd.read_csv(path, dtype=str, sep=export["delimiter"], encoding=export["encoding"])
         else:
             frame = pd.read_excel(path, dtype=str, header=None)
-            header_row = frame.index[frame.apply(lambda r: r.astype(str).str.contains("ID de r").any(), axis=1)][0]
+            header_row = frame.index[
+                frame.apply(lambda r: r.astype(str).str.contains("ID de r").any(), axis=1)
+            ][0]
             frame.columns = frame.iloc[header_row]
-            frame = frame.iloc[header_row + 1:]
+            frame = frame.iloc[header_row + 1 :]
         for column in set(frame.columns) & columns:
             for value in frame[column].dropna().astype(str):
                 value = value.strip()

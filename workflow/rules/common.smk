@@ -4,9 +4,10 @@ import sys
 
 from snakemake.utils import validate
 
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))  # the package, also without install
+sys.path.insert(
+    0, str(Path(workflow.basedir) / "src")
+)  # the package, also without install
 from miriam import config as miriam_config  # noqa: E402
-
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -49,6 +50,4 @@ def report_languages(cohort):
 
 def get_final_outputs():
     """Per cohort: the rendered report of every language and the index page."""
-    return [
-        f"results/{cohort}/report/index.html" for cohort in COHORTS
-    ]
+    return [f"results/{cohort}/report/index.html" for cohort in COHORTS]

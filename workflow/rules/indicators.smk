@@ -1,4 +1,12 @@
-INDICATOR_FAMILIES = ["scores", "units", "shares", "distributions", "tests", "subgroups", "reach"]
+INDICATOR_FAMILIES = [
+    "scores",
+    "units",
+    "shares",
+    "distributions",
+    "tests",
+    "subgroups",
+    "reach",
+]
 
 
 rule compute_indicators:

@@ -13,9 +13,9 @@ rule ingest_exports:
         "logs/ingest_exports/{cohort}.log",
     benchmark:
         "benchmarks/ingest_exports/{cohort}.tsv"
-    params:
-        parsing=config["parsing"],
     resources:
         mem_mb=2000,
+    params:
+        parsing=config["parsing"],
     script:
         "../scripts/ingest_exports.py"

@@ -11,9 +11,9 @@ rule protect_responses:
         "logs/protect_responses/{cohort}.log",
     benchmark:
         "benchmarks/protect_responses/{cohort}.tsv"
-    params:
-        generalise=config["generalise"],
     resources:
         mem_mb=2000,
+    params:
+        generalise=config["generalise"],
     script:
         "../scripts/protect_responses.py"

@@ -10,6 +10,8 @@ rule write_report_sources:
         cohort=get_cohort_config,
         instrument=get_instrument,
         templates=REPORT_SOURCES / "templates",
+        assets=REPORT_SOURCES / "assets",
+        quarto_project=REPORT_SOURCES / "_quarto.yml",
         strings=REPORT_SOURCES / "strings" / "{lang}.yaml",
     output:
         directory("results/{cohort}/report/src/{lang}"),

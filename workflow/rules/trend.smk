@@ -5,7 +5,10 @@ rule compute_trend:
         scores=expand("results/{cohort}/items.parquet", cohort=COHORTS),
         cohorts=expand("config/cohorts/{cohort}.yaml", cohort=COHORTS),
         instruments=sorted(
-            {str(miriam_config.instrument_path(c.instrument)) for c in COHORTS.values()}
+            {
+                str(miriam_config.instrument_path(c.instrument))
+                for c in COHORTS.values()
+            }
         ),
     output:
         reach="results/trend/reach.parquet",

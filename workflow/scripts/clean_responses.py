@@ -24,7 +24,13 @@ def main(snakemake):
     if len(contract):
         # Snakemake removes a failed job's outputs, so the failures go to the log as well.
         for case in contract.itertuples():
-            logging.error("%s row %s column %s: %s", case.source_file, case.source_row, case.column, case.check)
+            logging.error(
+                "%s row %s column %s: %s",
+                case.source_file,
+                case.source_row,
+                case.column,
+                case.check,
+            )
         raise InputError(
             f"{len(contract)} value(s) break the clean-data contract (listed above in this log)",
             file=snakemake.input.rows,

@@ -4,11 +4,22 @@ from miriam import config, io, logs, trend
 
 
 def main(snakemake):
-    cohorts = {name: config.load_cohort(path) for name, path in zip(snakemake.params.cohorts, snakemake.input.cohorts)}
+    cohorts = {
+        name: config.load_cohort(path)
+        for name, path in zip(snakemake.params.cohorts, snakemake.input.cohorts, strict=True)
+    }
     labels = {name: cohort.label for name, cohort in cohorts.items()}
-    instruments = {name: config.load_instrument(config.instrument_path(c.instrument)) for name, c in cohorts.items()}
-    reach = {name: io.read_table(p) for name, p in zip(snakemake.params.cohorts, snakemake.input.reach)}
-    scores = {name: io.read_table(p) for name, p in zip(snakemake.params.cohorts, snakemake.input.scores)}
+    instruments = {
+        name: config.load_instrument(config.instrument_path(c.instrument)) for name, c in cohorts.items()
+    }
+    reach = {
+        name: io.read_table(p)
+        for name, p in zip(snakemake.params.cohorts, snakemake.input.reach, strict=True)
+    }
+    scores = {
+        name: io.read_table(p)
+        for name, p in zip(snakemake.params.cohorts, snakemake.input.scores, strict=True)
+    }
     reach_table = trend.reach_trend(reach, labels)
     score_table = trend.score_trend(scores, labels, instruments)
     io.write_table(reach_table, snakemake.output.reach)

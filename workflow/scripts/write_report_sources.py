@@ -11,7 +11,8 @@ def main(snakemake):
     items = io.read_table(snakemake.input.scores)
     units = io.read_table(snakemake.input.units)
     reconciliation = pd.read_csv(
-        snakemake.input.reconciliation, dtype={"scope": "string", "measure": "string", "count": "int64"}
+        snakemake.input.reconciliation,
+        dtype={"scope": "string", "measure": "string", "count": "int64"},
     )
     cohort = config.load_cohort(snakemake.input.cohort)
     instrument = config.load_instrument(snakemake.input.instrument)
