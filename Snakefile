@@ -19,6 +19,7 @@ include: "workflow/rules/protect.smk"
 include: "workflow/rules/indicators.smk"
 include: "workflow/rules/disclose.smk"
 include: "workflow/rules/provenance.smk"
+include: "workflow/rules/trend.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 

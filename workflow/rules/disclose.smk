@@ -1,29 +1,48 @@
 # The privacy gate: everything under results/ comes out of this rule (or is a count of the
 # processing itself, such as the reconciliation). Report and figure rules read only results/.
+# File names: the score family is published as items.{parquet,csv}.
+PUBLISHED_NAME = {family: family for family in INDICATOR_FAMILIES} | {"scores": "items"}
+
+
 rule disclose_indicators:
     input:
-        scores=rules.compute_indicators.output.scores,
-        units=rules.compute_indicators.output.units,
+        **{
+            family: f"private/{{cohort}}/indicators/{family}.parquet"
+            for family in INDICATOR_FAMILIES
+        },
     output:
-        scores="results/{cohort}/items.parquet",
-        units="results/{cohort}/units.parquet",
+        **{
+            family: f"results/{{cohort}}/{PUBLISHED_NAME[family]}.parquet"
+            for family in INDICATOR_FAMILIES
+        },
+        **{
+            f"{family}_csv": f"results/{{cohort}}/{PUBLISHED_NAME[family]}.csv"
+            for family in INDICATOR_FAMILIES
+            if family != "scores"
+        },
         scores_csv=report(
             "results/{cohort}/items.csv",
             caption="../report/items.rst",
             category="Indicators",
         ),
-        units_csv="results/{cohort}/units.csv",
         disclosure_log=report(
             "results/{cohort}/disclosure_log.csv",
             caption="../report/disclosure_log.rst",
             category="Disclosure control",
         ),
-        audit="results/{cohort}/disclosure_audit.csv",
+        audit=report(
+            "results/{cohort}/disclosure_audit.csv",
+            caption="../report/disclosure_audit.rst",
+            category="Disclosure control",
+        ),
     log:
         "logs/disclose_indicators/{cohort}.log",
     benchmark:
         "benchmarks/disclose_indicators/{cohort}.tsv"
+    resources:
+        mem_mb=2000,
     params:
+        families=INDICATOR_FAMILIES,
         min_n=config["disclosure"]["min_n"],
         min_count=config["disclosure"]["min_count"],
     script:

@@ -1,0 +1,123 @@
+"""Benchmark the workflow: `make benchmark` (or `python -m miriam.benchmark [--scale]`).
+
+Prints wall times on this machine for: a full build of the demo cohorts, a no-op rebuild, a
+rebuild after changing one OCMW's rows in one export, and a rebuild after editing one Dutch
+template string; then the per-rule times from Snakemake's benchmark files and the peak memory
+of the largest job. Figures are printed, never asserted (speed targets are not tests).
+
+It works on a copy of the repository's tracked files in a temporary directory, so the edits
+it makes for the incremental scenarios never touch your checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the tracked files (not results, raw data or the venv) to `target`."""
+    files = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    for name in files:
+        source = ROOT / name
+        if source.is_file():
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    return target
+
+
+def run(workdir: Path, cores: int, *extra: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(SNAKEMAKE), "--cores", str(cores), "--quiet", "all", *extra],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"snakemake failed in {workdir}")
+    return elapsed
+
+
+def change_one_ocmw(workdir: Path) -> str:
+    """Correct one score of one Antwerpen woman in the Dutch baseline export."""
+    path = workdir / "raw" / "demo" / "2023-2024" / "beginmeting_nl.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    column = rows[0].index("Financiële situatie (0-10)")
+    row = next(r for r in rows[1:] if r and "Antwerpen" in r[rows[0].index("OCMW")] and r[column].isdigit())
+    row[column] = str((int(row[column]) + 1) % 11)
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return "one Antwerpen score in raw/demo/2023-2024/beginmeting_nl.csv"
+
+
+def edit_dutch_string(workdir: Path) -> str:
+    path = workdir / "report" / "strings" / "nl.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# benchmark edit\n", encoding="utf-8")
+    return "report/strings/nl.yaml"
+
+
+def stage_times(workdir: Path) -> list[tuple[str, float, float]]:
+    """(rule, seconds summed over its jobs, max RSS MB) from the benchmark files."""
+    rows = []
+    for rule_dir in sorted((workdir / "benchmarks").iterdir()):
+        seconds, rss = 0.0, 0.0
+        for tsv in rule_dir.glob("*.tsv"):
+            with tsv.open() as handle:
+                record = list(csv.DictReader(handle, delimiter="\t"))[-1]
+            seconds += float(record["s"])
+            rss = max(rss, float(record.get("max_rss") or 0))
+        rows.append((rule_dir.name, seconds, rss))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Time the demo build and incremental rebuilds.")
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copy and print its path")
+    args = parser.parse_args(argv)
+
+    workdir = copy_project(Path(tempfile.mkdtemp(prefix="miriam-bench-")))
+    results = [("full build of the demo cohorts", run(workdir, args.cores))]
+    per_stage = stage_times(workdir)
+    results.append(("no-op rebuild", run(workdir, args.cores)))
+    what = change_one_ocmw(workdir)
+    results.append((f"rebuild after changing {what}", run(workdir, args.cores)))
+    what = edit_dutch_string(workdir)
+    results.append((f"rebuild after editing {what}", run(workdir, args.cores)))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    full = results[0][1]
+    print(f"MIRIAM benchmark ({args.cores} cores)")
+    for name, seconds in results:
+        print(f"  {name:<75} {seconds:7.1f} s  ({100 * seconds / full:5.1f} % of full)")
+    print("Per rule, full build (seconds summed over jobs; peak RSS of one job):")
+    for rule, seconds, rss in per_stage:
+        print(f"  {rule:<40} {seconds:7.1f} s  {rss:8.0f} MB")
+    print(f"Peak memory of the largest process: {peak_mb:.0f} MB")
+    if args.keep:
+        print(f"Working copy kept at {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
