@@ -114,6 +114,50 @@ class Fmt:
             return "–"
         return format_percent(share, format=PERCENT[self.lang], locale=self.locale)
 
+    def pct100(self, value: Any) -> str:
+        """A percentage as the tables hold it (0-100): 76.2 -> "76 %"."""
+        if _missing(value):
+            return "–"
+        return self.pct(float(value) / 100)
+
+    def pp(self, value: Any) -> str:
+        """A change in percentage points, signed and whole: 6.03 -> "+6"."""
+        if _missing(value):
+            return "–"
+        rounded = Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        pattern = "0" if rounded == 0 else "+0;-0"
+        return format_decimal(rounded, format=pattern, locale=self.locale)
+
+    def dec(self, value: Any, places: int) -> str:
+        """A statistic with a fixed number of decimals, half up: dec(0.4443, 2) -> "0,44"."""
+        if _missing(value):
+            return "–"
+        q = Decimal(1).scaleb(-places)
+        rounded = Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP)
+        return format_decimal(
+            rounded, format="#,##0." + "0" * places if places else "#,##0", locale=self.locale
+        )
+
+    def number(self, value: Any) -> str:
+        """A plain number as written in a definition: 0 -> "0", 0.5 -> "0,5"."""
+        if _missing(value):
+            return "–"
+        return format_decimal(value, locale=self.locale)
+
+    def ci(self, low: Any, high: Any, places: int = 2) -> str:
+        """A confidence interval: "0,51 – 0,69" (en dash, no-break spaces)."""
+        if _missing(low) or _missing(high):
+            return "–"
+        return f"{self.dec(low, places)}\u00a0–\u00a0{self.dec(high, places)}"
+
+    def p(self, value: Any) -> str:
+        """A p-value: three decimals, "< 0,001" below that."""
+        if _missing(value):
+            return "–"
+        if float(value) < 0.001:
+            return "<\u00a0" + format_decimal(Decimal("0.001"), format="0.000", locale=self.locale)
+        return self.dec(value, 3)
+
     def month(self, year_month: str) -> str:
         """ "2023-11" -> "november 2023" / "novembre 2023"."""
         year, month = (int(p) for p in str(year_month).split("-")[:2])
@@ -359,17 +403,140 @@ def comment(rows: list[Item], t: Text) -> list[str]:
     return out
 
 
+# --- the published tables -----------------------------------------------------------------------
+
+#: Families of published tables the report reads (``results/<cohort>/<family>.parquet``), plus
+#: the processing counts. Any may be missing or empty: its sections are then left out.
+FAMILIES = ("items", "units", "shares", "distributions", "tests", "subgroups", "reach")
+#: A subgroup "starts lower and gains more" only when the gaps between the mean over the domains
+#: of its two values are at least this large (points), so rounding noise is no finding.
+SUBGROUP_GAP = 0.2
+PROFILE = ("age_band", "n_children", "children_age_bands", "birth_country_group", "diploma",
+           "diploma_recognised", "language_groups")  # fmt: skip
+KNOWLEDGE = ("learned_health", "learned_leisure", "learned_benefits", "learned_parenting",
+             "learned_housing")  # fmt: skip
+OUTCOMES_PAIRED = ("regular_gp", "regular_dentist")
+REACH_MEASURES = ("women", "women_paired", "ocmws", "projects", "consortia", "new_entrants")
+
+
+def table(tables: Mapping[str, Any] | None, name: str) -> pd.DataFrame:
+    """A published table by family name; an empty frame when it is absent."""
+    df = (tables or {}).get(name)
+    return df if isinstance(df, pd.DataFrame) else pd.DataFrame()
+
+
+def _withheld(row: Mapping | pd.Series, column: str = "pct") -> bool:
+    status = row.get("status", "published")
+    return (not _missing(status) and str(status) == "withheld") or _missing(row.get(column))
+
+
+def _select(df: pd.DataFrame, **eq: Any) -> pd.DataFrame:
+    if df.empty or any(c not in df.columns for c in eq):
+        return df.iloc[0:0]
+    mask = pd.Series(True, index=df.index)
+    for column, value in eq.items():
+        mask &= df[column].astype("string") == str(value)
+    return df[mask]
+
+
+def share_row(
+    tables: Mapping, indicator: str, wave: str, level: str = "national", unit: str = "BE"
+) -> pd.Series | None:
+    rows = _select(table(tables, "shares"), level=level, unit=unit, indicator=indicator, wave=wave)
+    return None if rows.empty else rows.iloc[0]
+
+
+def share_pct(tables: Mapping, indicator: str, wave: str, **where: str) -> float:
+    """A published percentage (0-100), NaN when absent or withheld."""
+    row = share_row(tables, indicator, wave, **where)
+    return math.nan if row is None or _withheld(row) else float(row["pct"])
+
+
+def distribution(tables: Mapping, indicator: str, level: str = "national", unit: str = "BE") -> pd.DataFrame:
+    return _select(table(tables, "distributions"), level=level, unit=unit, indicator=indicator)
+
+
+def catalogue_spec(catalogue: Mapping | None, indicator: str) -> dict[str, Any]:
+    for spec in (catalogue or {}).get("indicators", []):
+        if spec.get("id") == indicator:
+            return dict(spec)
+    return {"id": indicator}
+
+
+def indicator_label(catalogue: Mapping | None, indicator: str, t: Text) -> str:
+    """An indicator's label in the page's language: the catalogue, else the strings file."""
+    label = catalogue_spec(catalogue, indicator).get("label", {}).get(t.lang)
+    return str(label or t.s.get("indicators", {}).get(indicator, indicator))
+
+
+def _category_order(variable: str, instrument: Instrument, t: Text) -> list[str]:
+    var = instrument.variables.get(variable)
+    codes = [str(c["code"]) for c in (var.scale.get("categories", []) if var else [])]
+    return codes + [c for c in t.s.get("categories", {}).get(variable, {}) if c not in codes]
+
+
+def category_label(variable: str, code: str, instrument: Instrument, t: Text) -> str:
+    """A category's label: the codebook's (its scale), else ``categories.<variable>`` of the
+    strings file, else the code itself (age bands such as "18-24" are their own label)."""
+    var = instrument.variables.get(variable)
+    for category in var.scale.get("categories", []) if var else []:
+        if str(category["code"]) == str(code):
+            return str(category.get(t.lang, code))
+    return str(t.s.get("categories", {}).get(variable, {}).get(str(code), code))
+
+
+def _scale(instrument: Instrument, group: str) -> tuple[Any, Any]:
+    items = instrument.items(group)
+    if not items:
+        return 0, 10
+    return items[0].scale.get("min", 0), items[0].scale.get("max", 10)
+
+
+# --- rules: national key findings ---------------------------------------------------------------
+
+
+def _avg(values: list[float]) -> float:
+    return sum(values) / len(values) if values else math.nan
+
+
+def subgroup_contrasts(tables: Mapping, instrument: Instrument) -> list[dict[str, Any]]:
+    """Per subgroup with two published values: the mean over the domains of baseline and
+    difference for each value (national). Only subgroups whose every domain is published."""
+    sub = _select(table(tables, "subgroups"), level="national", unit="BE", group="domain")
+    domains = [v.name for v in instrument.items("domain")]
+    out = []
+    for subgroup, g in sub.groupby("subgroup", sort=False) if not sub.empty else []:
+        values = {}
+        for value, gv in g.groupby("value", sort=True):
+            rows = gv.set_index("item")
+            if not all(d in rows.index and not _withheld(rows.loc[d], "mean_diff") for d in domains):
+                continue
+            values[str(value)] = (
+                _avg([float(rows.loc[d, "mean_baseline"]) for d in domains]),
+                _avg([float(rows.loc[d, "mean_diff"]) for d in domains]),
+            )
+        if len(values) == 2:
+            out.append({"subgroup": str(subgroup), "values": values})
+    return out
+
+
 def key_findings(
-    items: pd.DataFrame, units: pd.DataFrame, cohort_cfg: Mapping, instrument: Instrument, t: Text
+    tables: Mapping[str, pd.DataFrame],
+    cohort_cfg: Mapping,
+    instrument: Instrument,
+    t: Text,
+    catalogue: Mapping | None = None,
 ) -> list[str]:
-    """National key findings: each a sentence with a number, printed only when true."""
+    """National key findings: each a sentence with a number, printed only when it is true
+    for this cohort and its numbers are published (a withheld number drops its sentence)."""
     fmt = t.fmt
+    items, units = table(tables, "items"), table(tables, "units")
     label = str(cohort_cfg.get("label", ""))
     out: list[str] = []
-    reach = reach_counts(units, cohort_cfg)
+    reach = reach_counts(units, cohort_cfg, table(tables, "reach"))
     if not _missing(reach["women"]):
         out.append(t("findings.reach", women=fmt.int(reach["women"]), label=label))
-    if reach["projects"]:
+    if reach["projects"] and not _missing(reach["ocmws"]):
         key = "findings.ocmws_consortia" if reach["consortia"] else "findings.ocmws"
         out.append(
             t(
@@ -381,13 +548,59 @@ def key_findings(
         )
     if reach["new"] == 1:
         out.append(t("findings.new_project", label=label))
-    elif reach["new"] > 1:
+    elif not _missing(reach["new"]) and reach["new"] > 1:
         out.append(t("findings.new_projects", new=fmt.int(reach["new"]), label=label))
-    if not _missing(reach["women"]) and not _missing(reach["paired"]) and reach["women"]:
-        out.append(t("findings.paired", pct=fmt.pct(reach["paired"] / reach["women"])))
 
+    # participation and dropout
+    completed = share_pct(tables, "completed", "endline")
+    if not _missing(completed):
+        out.append(t("findings.completed", pct=fmt.pct100(completed)))
+    reasons = distribution(tables, "stop_reason")
+    reasons = reasons[[not _withheld(r) for _, r in reasons.iterrows()]] if not reasons.empty else reasons
+    if not reasons.empty:
+        ranked = reasons.sort_values(["pct", "category"], ascending=[False, True], kind="stable")
+        main = [r for _, r in ranked.iterrows() if r["category"] not in ("dissatisfied", "other")][:3]
+        dissatisfied = ranked[ranked["category"] == "dissatisfied"]
+        words = fmt.join(
+            f"{_lower(category_label('stop_reason', r['category'], instrument, t))} ({fmt.pct100(r['pct'])})"
+            for r in main
+        )
+        share = None if dissatisfied.empty else float(dissatisfied["pct"].iloc[0])
+        if main and share is not None and share < float(main[-1]["pct"]):
+            out.append(t("findings.dropout", reasons=words, pct=fmt.pct100(share)))
+        elif main and share is not None:
+            out.append(t("findings.dropout_dissatisfied", reasons=words, pct=fmt.pct100(share)))
+        elif main:
+            out.append(t("findings.dropout_reasons", reasons=words))
+
+    # knowledge and loneliness
+    learned = [(k, share_pct(tables, k, "endline")) for k in KNOWLEDGE]
+    learned = sorted(((k, p) for k, p in learned if not _missing(p)), key=lambda kp: -kp[1])
+    if learned:
+        out.append(
+            t(
+                "findings.knowledge",
+                list=fmt.join(
+                    f"{_lower(_theme(k, instrument, t))} ({fmt.pct100(p)})" for k, p in learned[:3]
+                ),
+            )
+        )
+    begin, end = share_pct(tables, "often_lonely", "baseline"), share_pct(tables, "often_lonely", "endline")
+    if not (_missing(begin) or _missing(end)):
+        change = round_int(end) - round_int(begin)
+        key = (
+            "findings.lonely_down"
+            if change < 0
+            else "findings.lonely_up"
+            if change > 0
+            else "findings.lonely_same"
+        )
+        out.append(t(key, begin=fmt.pct100(begin), end=fmt.pct100(end)))
+
+    # life domains
     domains = item_rows(items, "national", "BE", "domain", instrument, fmt)
     published = [r for r in domains if r.published]
+    _, top = _scale(instrument, "domain")
     if domains and published:
         up = _improved(domains)
         if all_improved(domains):
@@ -413,26 +626,47 @@ def key_findings(
         else:
             out.append(t("findings.domains_none", count=fmt.int(len(domains))))
         lowest = min(published, key=lambda r: (round1(r.baseline), domains.index(r)))
-        out.append(t("findings.lowest_baseline", item=_lower(lowest.label), x=lowest.begin_text))
+        best = max(published, key=lambda r: (round1(r.diff), -domains.index(r)))
+        if best is lowest and round1(best.diff) > 0:
+            out.append(
+                t(
+                    "findings.lowest_and_largest",
+                    item=_lower(lowest.label),
+                    x=lowest.begin_text,
+                    max=fmt.int(top),
+                    diff=best.diff_text,
+                )
+            )
+        else:
+            out.append(
+                t(
+                    "findings.lowest_baseline",
+                    item=_lower(lowest.label),
+                    x=lowest.begin_text,
+                    max=fmt.int(top),
+                )
+            )
+            if round1(best.diff) > 0:
+                out.append(t("findings.largest_gain", item=_lower(best.label), diff=best.diff_text))
+    progress = share_pct(tables, "progress_domains", "change")
+    if not _missing(progress):
+        out.append(
+            t("findings.progress", pct=fmt.pct100(progress))
+            + footnote(progress_definition(catalogue, instrument, t))
+        )
 
+    # empowerment
     emp = item_rows(items, "national", "BE", "empowerment", instrument, fmt)
-    emp_pub = [r for r in emp if r.published]
-    every = [r for r in domains + emp if r.published]
-    if every:
-        best = max(every, key=lambda r: (round1(r.diff), -every.index(r)))
-        if round1(best.diff) > 0:
-            out.append(t("findings.largest_gain", item=_lower(best.label), diff=best.diff_text))
-    if emp and emp_pub:
+    if emp and any(r.published for r in emp):
         up = _improved(emp)
         if all_improved(emp):
-            begin = sum(r.baseline for r in emp) / len(emp)
-            end = sum(r.endline for r in emp) / len(emp)
             out.append(
                 t(
                     "findings.empowerment_all",
                     count_word=t.count_word(len(emp)),
-                    begin=fmt.score(begin),
-                    end=fmt.score(end),
+                    begin=fmt.score(_avg([r.baseline for r in emp])),
+                    end=fmt.score(_avg([r.endline for r in emp])),
+                    max=fmt.int(_scale(instrument, "empowerment")[1]),
                 )
             )
         elif up:
@@ -446,35 +680,138 @@ def key_findings(
             )
         else:
             out.append(t("findings.empowerment_none", count=fmt.int(len(emp))))
+    stronger = share_pct(tables, "feels_stronger", "endline")
+    if not _missing(stronger):
+        definition = catalogue_spec(catalogue, "feels_stronger").get("definition", {}).get(t.lang)
+        out.append(
+            t("findings.stronger", pct=fmt.pct100(stronger)) + (footnote(definition) if definition else "")
+        )
+
+    # concrete outcomes
+    for indicator in OUTCOMES_PAIRED:
+        begin, end = share_pct(tables, indicator, "baseline"), share_pct(tables, indicator, "endline")
+        change = share_pct(tables, indicator, "change")
+        if _missing(begin) or _missing(end) or _missing(change):
+            continue
+        step = round_int(change)
+        key = "up" if step > 0 else "down" if step < 0 else "same"
+        out.append(
+            t(
+                f"findings.{indicator}_{key}",
+                pp=fmt.pp(change),
+                begin=fmt.pct100(begin),
+                end=fmt.pct100(end),
+            )
+        )
+    housing = share_pct(tables, "housing_waitlist", "endline")
+    if not _missing(housing):
+        out.append(t("findings.housing", pct=fmt.pct100(housing)))
+
+    # subgroups: who starts lower and gains more
+    labels = _subgroup_labels(catalogue, t)
+    for contrast in subgroup_contrasts(tables, instrument):
+        (a, (base_a, diff_a)), (b, (base_b, diff_b)) = sorted(
+            contrast["values"].items(), key=lambda kv: kv[1][0]
+        )
+        if base_b - base_a >= SUBGROUP_GAP and diff_a - diff_b >= SUBGROUP_GAP:
+            names = labels.get(contrast["subgroup"], {})
+            out.append(
+                t(
+                    "findings.subgroup_lower_gains_more",
+                    value=names.get("values", {}).get(a, a),
+                    subgroup=_lower(names.get("label", contrast["subgroup"])),
+                    base_a=fmt.score(base_a),
+                    base_b=fmt.score(base_b),
+                    max=fmt.int(top),
+                    diff_a=fmt.diff(diff_a),
+                    diff_b=fmt.diff(diff_b),
+                    other=names.get("values", {}).get(b, b),
+                )
+            )
     return out
 
 
-def reach_counts(units: pd.DataFrame, cohort_cfg: Mapping) -> dict[str, Any]:
-    """Women, OCMWs, projects, consortia and new entrants from the units table and config."""
-    national = _unit_row(units, "national", "BE")
-    projects = units[units["level"] == "project"]
-    ocmws = units[units["level"] == "ocmw"]
+def round_int(value: float) -> int:
+    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def footnote(text: str) -> str:
+    """A pandoc inline footnote (HTML: numbered note at the end; PDF: at the page foot)."""
+    return f"^[{text}]"
+
+
+def _theme(indicator: str, instrument: Instrument, t: Text) -> str:
+    var = instrument.variables.get(indicator)
+    return str(var.label.get(t.lang)) if var and var.label.get(t.lang) else indicator
+
+
+def _subgroup_labels(catalogue: Mapping | None, t: Text) -> dict[str, dict[str, Any]]:
+    out = {}
+    for spec in (catalogue or {}).get("subgroups", []):
+        out[str(spec["id"])] = {
+            "label": spec.get("label", {}).get(t.lang, spec["id"]),
+            "values": {str(k): v.get(t.lang, k) for k, v in spec.get("values", {}).items()},
+        }
+    return out
+
+
+def progress_definition(catalogue: Mapping | None, instrument: Instrument, t: Text) -> str:
+    """The operational definition of "reports progress", from the catalogue's parameters (the
+    group, the threshold, the minimum number of items) and the instrument (how many domains)."""
+    spec = catalogue_spec(catalogue, "progress_domains")
+    group = spec.get("group", "domain")
+    return t(
+        "national.progress_definition",
+        count=fmt_count(t, len(instrument.items(group))),
+        above=t.fmt.number(spec.get("above", 0)),
+        min_items=t.fmt.int((catalogue or {}).get("progress_min_items", 1)),
+    )
+
+
+def fmt_count(t: Text, n: int) -> str:
+    return t.count_word(n)
+
+
+def reach_counts(
+    units: pd.DataFrame, cohort_cfg: Mapping, reach: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """Women, OCMWs, projects, consortia and new entrants: the published reach table when there
+    is one, else from the units table and the cohort config."""
+    national = _unit_row(units, "national", "BE") if not units.empty else None
+    projects = units[units["level"] == "project"] if not units.empty else units
+    ocmws = units[units["level"] == "ocmw"] if not units.empty else units
     if "n_ocmws" in projects.columns:
         consortia = int((pd.to_numeric(projects["n_ocmws"], errors="coerce") > 1).sum())
+    elif "parent" in ocmws.columns:
+        consortia = int((ocmws["parent"].value_counts() > 1).sum())
     else:
-        parents = ocmws["parent"].value_counts()
-        consortia = int((parents > 1).sum())
+        consortia = 0
     first_year = str(cohort_cfg.get("window", {}).get("start", ""))[:4]
     new = 0
-    if first_year.isdigit():
+    if first_year.isdigit() and "unit" in projects.columns:
         new = sum(
             1
             for p in cohort_cfg.get("projects", [])
             if str(p.get("since")) == first_year and p.get("id") in set(projects["unit"])
         )
-    return {
+    out = {
         "women": national["n_women"] if national is not None else math.nan,
         "paired": national["n_paired"] if national is not None else math.nan,
-        "ocmws": len(ocmws) if len(ocmws) else int(projects.get("n_ocmws", pd.Series(dtype=float)).sum()),
+        "ocmws": len(ocmws)
+        if len(ocmws)
+        else int(pd.to_numeric(projects.get("n_ocmws", pd.Series(dtype=float))).sum()),
         "projects": len(projects),
         "consortia": consortia,
         "new": new,
     }
+    rows = _select(reach if reach is not None else pd.DataFrame(), level="national", unit="BE")
+    names = {"women": "women", "women_paired": "paired", "ocmws": "ocmws", "projects": "projects",
+             "consortia": "consortia", "new_entrants": "new"}  # fmt: skip
+    for _, r in rows.iterrows():
+        key = names.get(str(r["measure"]))
+        if key:
+            out[key] = math.nan if _withheld(r, "count") else int(r["count"])
+    return out
 
 
 # --- markdown helpers ---------------------------------------------------------------------------
@@ -505,7 +842,8 @@ def pipe_table(header: list[str], rows: list[list[str]], align: str) -> str:
     with long statements gets the room it needs instead of an equal share.
     """
     cells = [[md_cell(h) for h in header]] + [[md_cell(c) for c in row] for row in rows]
-    widths = [max(3, min(45, max(len(r[i]) for r in cells) + 3)) for i in range(len(header))]
+    cap = 45 if len(header) <= 6 else 24  # wide tables: the label column wraps, numbers do not
+    widths = [max(8, min(cap, max(len(r[i]) for r in cells) + 4)) for i in range(len(header))]
     lines = ["| " + " | ".join(cells[0]) + " |"]
     marks = []
     for a, w in zip(align, widths, strict=False):
@@ -570,7 +908,27 @@ def _common(cohort_cfg: Mapping, instrument: Instrument, t: Text) -> dict[str, A
         "engine_shortcode": ENGINE_SHORTCODE,
         "baseline_month": t.fmt.month(measurement["baseline"]) if measurement.get("baseline") else "",
         "endline_month": t.fmt.month(measurement["endline"]) if measurement.get("endline") else "",
+        "scales": _scales_text(instrument, t),
+        "instrument_title": str(instrument.raw.get("title", {}).get(t.lang, instrument.version)),
     }
+
+
+def _scales_text(instrument: Instrument, t: Text) -> str:
+    """How the scores are scaled, from the codebook (never assumed to be 0-10)."""
+    parts = []
+    for group in instrument.groups:
+        items = instrument.items(group)
+        lo, hi = _scale(instrument, group)
+        parts.append(
+            t(
+                "scale_sentence",
+                group=t(f"groups.{group}")[:1].upper() + t(f"groups.{group}")[1:],
+                count=t.fmt.int(len(items)),
+                min=t.fmt.int(lo),
+                max=t.fmt.int(hi),
+            )
+        )
+    return " ".join(parts)
 
 
 def _group_block(
@@ -599,8 +957,9 @@ def _group_block(
             [[md(r.label), md(r.definition)] for r in rows],
             "ll",
         ),
-        "headline": headline(rows, group, name, t),
-        "comment": comment(rows, t),
+        # groups without headline wording (a single total score) get only their table
+        "headline": headline(rows, group, name, t) if f"{group}_all" in t.s["headline"] else "",
+        "comment": comment(rows, t) if f"{group}_all" in t.s["headline"] else [],
         "figure": figure,
         "alt": alt,
         "any_withheld": any(not r.published for r in rows),
@@ -622,34 +981,30 @@ def _figure(figures_dir: Path, unit: str, group: str, outdir: Path) -> tuple[str
     return f"figures/{svg.name}", alt
 
 
-def national_context(
-    items: pd.DataFrame,
-    units: pd.DataFrame,
-    reconciliation: pd.DataFrame,
-    cohort_cfg: Mapping,
-    instrument: Instrument,
-    t: Text,
-    *,
-    figures_dir: Path,
-    outdir: Path,
-    min_n: int,
-) -> dict[str, Any]:
-    fmt = t.fmt
-    c = t.s["columns"]
-    ctx = _common(cohort_cfg, instrument, t)
-    reach = reach_counts(units, cohort_cfg)
-    national = _unit_row(units, "national", "BE")
-    ctx["findings"] = key_findings(items, units, cohort_cfg, instrument, t)
-    ctx["reach_intro"] = t(
-        "national.reach_intro",
-        label=ctx["label"],
-        women=fmt.int(reach["women"]),
-        ocmws=fmt.int(reach["ocmws"]),
-        projects=fmt.int(reach["projects"]),
-    )
-    # reach per region, with a national total row
+def _withheld_in(*tables_md: str) -> bool:
+    return any("–" in str(x) for x in tables_md if x)
+
+
+def _reach_section(tables: Mapping, cohort_cfg: Mapping, t: Text, label: str) -> dict[str, Any]:
+    fmt, c = t.fmt, t.s["columns"]
+    units = table(tables, "units")
+    reach = reach_counts(units, cohort_cfg, table(tables, "reach"))
+    out: dict[str, Any] = {"reach_intro": "", "reach_table": "", "trend_reach": "", "trend_scores": ""}
+    if not _missing(reach["women"]):
+        out["reach_intro"] = t(
+            "national.reach_intro",
+            label=label,
+            women=fmt.int(reach["women"]),
+            ocmws=fmt.int(reach["ocmws"]),
+            projects=fmt.int(reach["projects"]),
+            consortia=fmt.int(reach["consortia"]),
+            new=fmt.int(reach["new"]),
+        )
+    if units.empty:
+        return out
     projects = units[units["level"] == "project"]
     ocmws = units[units["level"] == "ocmw"]
+    national = _unit_row(units, "national", "BE")
     rows = []
     for region in REGIONS:
         r = _unit_row(units, "region", region)
@@ -670,59 +1025,442 @@ def national_context(
                 f"**{md(c['total'])}**",
                 f"**{fmt.int(reach['ocmws'])}**",
                 f"**{fmt.int(reach['projects'])}**",
-                f"**{fmt.int(national.get('n_women'))}**",
-                f"**{fmt.int(national.get('n_paired'))}**",
+                f"**{fmt.int(reach['women'])}**",
+                f"**{fmt.int(reach['paired'])}**",
             ]
         )
-    ctx["reach_table"] = pipe_table(
+    out["reach_table"] = pipe_table(
         [c["region"], c["ocmws"], c["projects"], c["women"], c["paired"]], rows, "lrrrr"
     )
+    return out
 
+
+def _trend_section(trend: Mapping | None, instrument: Instrument, t: Text) -> dict[str, str]:
+    """Reach per cohort (measures x cohorts) and the comparable items' scores per cohort."""
+    fmt, c = t.fmt, t.s["columns"]
+    out = {"trend_reach": "", "trend_scores": ""}
+    reach = table(trend, "reach")
+    if not reach.empty:
+        labels = sorted(reach["label"].astype(str).unique())
+        if len(labels) >= 1:
+            body = []
+            for measure in REACH_MEASURES:
+                rows = reach[reach["measure"] == measure]
+                if rows.empty:
+                    continue
+                by_label = dict(zip(rows["label"].astype(str), rows["count"], strict=False))
+                body.append([t(f"reach_measures.{measure}")] + [fmt.int(by_label.get(lb)) for lb in labels])
+            out["trend_reach"] = pipe_table([c["measure"], *labels], body, "l" + "r" * len(labels))
+    scores = table(trend, "scores")
+    if not scores.empty:
+        scores = scores[scores["comparable"].astype(bool)]
+        labels = sorted(scores["label"].astype(str).unique())
+        if len(labels) >= 2:
+            header = [c["item_domain"]]
+            for lb in labels:
+                header += [f"{lb}: {c['baseline'].lower()}", f"{lb}: {c['diff'].lower()}"]
+            body = []
+            order = [v.name for v in instrument.items()]
+            for item in sorted(
+                scores["item"].unique(), key=lambda i: (order.index(i) if i in order else 99, i)
+            ):
+                var = instrument.variables.get(item)
+                name = var.label.get(t.lang, item) if var else item
+                rows = scores[scores["item"] == item].set_index(
+                    scores[scores["item"] == item]["label"].astype(str)
+                )
+                cells = [md(name)]
+                for lb in labels:
+                    r = rows.loc[lb] if lb in rows.index else None
+                    cells += [
+                        fmt.score(r["mean_baseline"] if r is not None else math.nan),
+                        fmt.diff(r["mean_diff"] if r is not None else math.nan),
+                    ]
+                body.append(cells)
+            out["trend_scores"] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
+    return out
+
+
+def _distribution_table(
+    tables: Mapping, indicator: str, variable: str, instrument: Instrument, t: Text
+) -> tuple[str, str]:
+    """Category | count | % for one national distribution, in codebook order; and its n."""
+    fmt, c = t.fmt, t.s["columns"]
+    rows = distribution(tables, indicator)
+    if rows.empty:
+        return "", ""
+    order = _category_order(variable, instrument, t)
+    rows = rows.assign(_o=[order.index(x) if x in order else len(order) for x in rows["category"]])
+    rows = rows.sort_values(["_o", "category"], kind="stable")
+    body = [
+        [
+            md(category_label(variable, r["category"], instrument, t)),
+            fmt.int(None if _withheld(r, "count") else r["count"]),
+            fmt.pct100(None if _withheld(r) else r["pct"]),
+        ]
+        for _, r in rows.iterrows()
+    ]
+    ns = [n for n in rows["n"] if not _missing(n)]
+    return pipe_table([c["category"], c["count"], c["pct"]], body, "lrr"), t.n(max(ns) if ns else math.nan)
+
+
+def _profile_section(
+    tables: Mapping, catalogue: Mapping | None, instrument: Instrument, t: Text
+) -> list[dict]:
+    blocks = []
+    for indicator in PROFILE:
+        spec = catalogue_spec(catalogue, indicator)
+        tbl, n = _distribution_table(tables, indicator, spec.get("variable", indicator), instrument, t)
+        if tbl:
+            blocks.append(
+                {
+                    "table": tbl,
+                    "caption": f"{indicator_label(catalogue, indicator, t)} ({n})",
+                    "note": spec.get("definition", {}).get(t.lang, "") if spec.get("multi") else "",
+                }
+            )
+    return blocks
+
+
+def _participation_section(
+    tables: Mapping, catalogue: Mapping | None, instrument: Instrument, t: Text
+) -> dict:
+    fmt = t.fmt
+    out: dict[str, Any] = {"completed": "", "stop_table": "", "stop_caption": ""}
+    row = share_row(tables, "completed", "endline")
+    if row is not None:
+        out["completed"] = t(
+            "national.completed",
+            pct=fmt.pct100(None if _withheld(row) else row["pct"]),
+            n=t.n(row.get("n")),
+        )
+    tbl, n = _distribution_table(tables, "stop_reason", "stop_reason", instrument, t)
+    if tbl:
+        out["stop_table"] = tbl
+        out["stop_caption"] = f"{indicator_label(catalogue, 'stop_reason', t)} ({n})"
+    return out
+
+
+def _paired_share_table(tables: Mapping, indicators: Iterable[str], catalogue, t: Text) -> str:
+    fmt, c = t.fmt, t.s["columns"]
+    body = []
+    for indicator in indicators:
+        rows = {w: share_row(tables, indicator, w) for w in ("baseline", "endline", "change")}
+        if all(r is None for r in rows.values()):
+            continue
+        cells = [md(indicator_label(catalogue, indicator, t))]
+        for wave in ("baseline", "endline"):
+            r = rows[wave]
+            cells.append(fmt.pct100(None if r is None or _withheld(r) else r["pct"]))
+        r = rows["change"]
+        cells.append(fmt.pp(None if r is None or _withheld(r) else r["pct"]))
+        n = rows["baseline"].get("n") if rows["baseline"] is not None else math.nan
+        cells.append(fmt.int(n))
+        body.append(cells)
+    if not body:
+        return ""
+    return pipe_table([c["indicator"], c["baseline"], c["endline"], c["change_pp"], c["n"]], body, "lrrrr")
+
+
+def _knowledge_section(tables: Mapping, catalogue, instrument: Instrument, t: Text) -> dict:
+    fmt, c = t.fmt, t.s["columns"]
+    out: dict[str, Any] = {"knowledge_table": "", "lonely_table": "", "lonely_paired": ""}
+    body = []
+    for indicator in KNOWLEDGE:
+        r = share_row(tables, indicator, "endline")
+        if r is None:
+            continue
+        body.append(
+            [
+                md(_theme(indicator, instrument, t)),
+                fmt.pct100(None if _withheld(r) else r["pct"]),
+                fmt.int(r.get("n")),
+            ]
+        )
+    if body:
+        out["knowledge_table"] = pipe_table([c["theme"], c["learned_pct"], c["n"]], body, "lrr")
+    begin, end = distribution(tables, "loneliness_baseline"), distribution(tables, "loneliness_endline")
+    if not begin.empty or not end.empty:
+        order = _category_order("loneliness", instrument, t)
+        codes = sorted(set(begin.get("category", [])) | set(end.get("category", [])),
+                       key=lambda x: (order.index(x) if x in order else 99, x))  # fmt: skip
+        b = {r["category"]: r for _, r in begin.iterrows()}
+        e = {r["category"]: r for _, r in end.iterrows()}
+        body = [
+            [
+                md(category_label("loneliness", code, instrument, t)),
+                fmt.pct100(None if code not in b or _withheld(b[code]) else b[code]["pct"]),
+                fmt.pct100(None if code not in e or _withheld(e[code]) else e[code]["pct"]),
+            ]
+            for code in codes
+        ]
+        nb = [n for n in begin.get("n", []) if not _missing(n)]
+        ne = [n for n in end.get("n", []) if not _missing(n)]
+        header = [
+            c["loneliness"],
+            f"{c['baseline']} ({t.n(max(nb) if nb else math.nan)})",
+            f"{c['endline']} ({t.n(max(ne) if ne else math.nan)})",
+        ]
+        out["lonely_table"] = pipe_table(header, body, "lrr")
+    out["lonely_paired"] = _paired_share_table(tables, ["often_lonely"], catalogue, t)
+    return out
+
+
+def _outcomes_section(tables: Mapping, catalogue, t: Text) -> dict:
+    out = {"outcomes_table": _paired_share_table(tables, OUTCOMES_PAIRED, catalogue, t), "housing": ""}
+    r = share_row(tables, "housing_waitlist", "endline")
+    if r is not None:
+        out["housing"] = t(
+            "national.housing", pct=t.fmt.pct100(None if _withheld(r) else r["pct"]), n=t.n(r.get("n"))
+        )
+    return out
+
+
+def _subgroup_section(
+    tables: Mapping, catalogue, instrument: Instrument, t: Text, groups: Iterable[str]
+) -> list[dict]:
+    """One compact table per subgroup: per item, baseline and difference for each value."""
+    fmt, c = t.fmt, t.s["columns"]
+    sub = _select(table(tables, "subgroups"), level="national", unit="BE")
+    if sub.empty:
+        return []
+    labels = _subgroup_labels(catalogue, t)
+    order = [s["id"] for s in (catalogue or {}).get("subgroups", [])]
+    blocks = []
+    for subgroup in sorted(sub["subgroup"].unique(), key=lambda s: (order.index(s) if s in order else 99, s)):
+        g = sub[sub["subgroup"] == subgroup]
+        names = labels.get(str(subgroup), {"label": subgroup, "values": {}})
+        value_order = list(names["values"])
+        values = sorted(
+            g["value"].astype(str).unique(),
+            key=lambda v: (value_order.index(v) if v in value_order else 99, v),
+        )
+        header = [c["item"]]
+        for v in values:
+            name = names["values"].get(v, v)
+            header += [f"{name}: {c['baseline'].lower()}", f"{name}: {c['diff'].lower()}"]
+        body = []
+        for group in groups:
+            for var in instrument.items(group):
+                cells = [md(var.label.get(t.lang, var.name))]
+                for v in values:
+                    r = _select(g, value=v, item=var.name)
+                    r = None if r.empty else r.iloc[0]
+                    hidden = r is None or _withheld(r, "mean_diff")
+                    cells += [
+                        fmt.score(None if hidden else r["mean_baseline"]),
+                        fmt.diff(None if hidden else r["mean_diff"]),
+                    ]
+                body.append(cells)
+        ns = []
+        for v in values:
+            nv = [n for n in g[g["value"] == v]["n_paired"] if not _missing(n)]
+            ns += [f"*{t.n(max(nv) if nv else math.nan)}*", ""]
+        body.append([""] + ns)
+        blocks.append(
+            {
+                "title": names["label"],
+                "table": pipe_table(header, body, "l" + "r" * (len(header) - 1)),
+                "caption": t("national.subgroup_caption", subgroup=names["label"]),
+            }
+        )
+    return blocks
+
+
+def _tests_section(tables: Mapping, instrument: Instrument, t: Text, groups: Iterable[str]) -> dict:
+    fmt, c = t.fmt, t.s["columns"]
+    tests = _select(table(tables, "tests"), level="national", unit="BE")
+    out = {"tests_t": "", "tests_w": ""}
+    if tests.empty:
+        return out
+    by_item = {str(r["item"]): r for _, r in tests.iterrows()}
+    body_t, body_w = [], []
+    for group in groups:
+        for var in instrument.items(group):
+            r = by_item.get(var.name)
+            if r is None:
+                continue
+            hidden = _withheld(r, "mean_diff")
+
+            def v(col, r=r, hidden=hidden):
+                return None if hidden or col not in r.index else r[col]
+
+            label = md(var.label.get(t.lang, var.name))
+            body_t.append(
+                [
+                    label,
+                    fmt.int(v("n")),
+                    fmt.dec(v("mean_diff"), 2),
+                    fmt.dec(v("sd_diff"), 2),
+                    fmt.dec(v("se_diff"), 3),
+                    fmt.dec(v("ci_low"), 2),
+                    fmt.dec(v("ci_high"), 2),
+                    fmt.dec(v("t"), 2),
+                    fmt.int(v("df")),
+                    fmt.p(v("p")),
+                    fmt.p(v("p_holm")),
+                ]
+            )
+            body_w.append(
+                [
+                    label,
+                    fmt.dec(v("wilcoxon_v"), 1),
+                    fmt.p(v("wilcoxon_p")),
+                    fmt.p(v("wilcoxon_p_holm")),
+                    fmt.dec(v("cohen_dz"), 2),
+                    fmt.dec(v("rank_biserial"), 2),
+                ]
+            )
+    if body_t:
+        out["tests_t"] = pipe_table(
+            [
+                c["item"],
+                c["n"],
+                c["mean_diff"],
+                c["sd"],
+                c["se"],
+                c["ci_low"],
+                c["ci_high"],
+                "t",
+                c["df"],
+                "p",
+                c["p_holm"],
+            ],  # fmt: skip
+            body_t,
+            "lrrrrrrrrrr",
+        )
+        out["tests_w"] = pipe_table(
+            [c["item"], "V", "p", c["p_holm"], c["cohen_dz"], c["rank_biserial"]], body_w, "lrrrrr"
+        )
+    return out
+
+
+def national_context(
+    tables: Mapping[str, pd.DataFrame],
+    cohort_cfg: Mapping,
+    instrument: Instrument,
+    t: Text,
+    *,
+    figures_dir: Path,
+    outdir: Path,
+    min_n: int,
+    catalogue: Mapping | None = None,
+    manifest: Mapping | None = None,
+    trend: Mapping[str, pd.DataFrame] | None = None,
+) -> dict[str, Any]:
+    """Everything the national report prints, per section; a section without data is empty
+    (the template leaves it out)."""
+    fmt = t.fmt
+    c = t.s["columns"]
+    items, units = table(tables, "items"), table(tables, "units")
+    ctx = _common(cohort_cfg, instrument, t)
+    national = _unit_row(units, "national", "BE") if not units.empty else None
+    ctx["findings"] = key_findings(tables, cohort_cfg, instrument, t, catalogue)
+    ctx.update(_reach_section(tables, cohort_cfg, t, ctx["label"]))
+    ctx.update(_trend_section(trend, instrument, t))
+    ctx["profile"] = _profile_section(tables, catalogue, instrument, t)
+    ctx.update(_participation_section(tables, catalogue, instrument, t))
+    ctx.update(_knowledge_section(tables, catalogue, instrument, t))
+    ctx.update(_outcomes_section(tables, catalogue, t))
+
+    # score groups (domains, empowerment, and e.g. the 2018 empowerment total)
     groups = {}
-    for group in GROUPS:
+    score_groups = [g for g in instrument.groups if not items.empty and (items["group"] == g).any()]
+    for group in score_groups:
         rows_g = item_rows(items, "national", "BE", group, instrument, fmt)
         if not rows_g:
             continue
         n = _n_of(national, rows_g)
         fig, alt = _figure(figures_dir, "BE", group, outdir)
         block = _group_block(rows_g, group, t, name=t("columns.total"), n_text=t.n(n), figure=fig, alt=alt)
-        # the national tables always show n per item
-        header = [c[f"item_{group}"], c["baseline"], c["endline"], c["diff"], c["n"]]
-        body = [[md(r.label), r.begin_text, r.end_text, r.diff_text, r.n_text] for r in rows_g]
-        block["table"] = pipe_table(header, body, "lrrrr")
+        header = [_item_header(group, t), c["baseline"], c["endline"], c["diff"], c["improved"], c["n"]]
+        by_item = {
+            str(r["item"]): r for _, r in _select(items, level="national", unit="BE", group=group).iterrows()
+        }
+        body = []
+        for r in rows_g:
+            src = by_item.get(r.item)
+            improved = (
+                None
+                if src is None or "pct_improved" not in src.index or _withheld(src, "pct_improved")
+                else src["pct_improved"]
+            )
+            body.append([md(r.label), r.begin_text, r.end_text, r.diff_text, fmt.pct100(improved), r.n_text])
+        block["table"] = pipe_table(header, body, "lrrrrr")
+        lo, hi = _scale(instrument, group)
         block["caption"] = t(
-            f"national.{'domains' if group == 'domain' else 'empowerment'}_caption", n=t.n(n)
+            "national.scores_caption", group=t(f"groups.{group}"), n=t.n(n), min=fmt.int(lo), max=fmt.int(hi)
         )
+        block["title"] = _group_title(group, len(rows_g), t)
+        block["single"] = len(rows_g) == 1
         groups[group] = block
     ctx["groups"] = groups
+    ctx["domain_count_word"] = t.count_word(len(instrument.items("domain")))
+    progress = share_row(tables, "progress_domains", "change")
+    ctx["progress"] = (
+        t(
+            "national.progress",
+            pct=fmt.pct100(None if _withheld(progress) else progress["pct"]),
+            n=t.n(progress.get("n")),
+        )
+        + " "
+        + progress_definition(catalogue, instrument, t)
+        if progress is not None
+        else ""
+    )
+    stronger = share_row(tables, "feels_stronger", "endline")
+    ctx["stronger"] = (
+        t(
+            "national.stronger",
+            pct=fmt.pct100(None if _withheld(stronger) else stronger["pct"]),
+            n=t.n(stronger.get("n")),
+            definition=catalogue_spec(catalogue, "feels_stronger").get("definition", {}).get(t.lang, ""),
+        )
+        if stronger is not None
+        else ""
+    )
 
     # difference per region, one table per group: items x regions (+ Belgium)
-    region_units = [(r, _unit_row(units, "region", r)) for r in REGIONS]
+    region_units = [(r, _unit_row(units, "region", r)) for r in REGIONS] if not units.empty else []
     region_units = [(r, row) for r, row in region_units if row is not None]
     region_tables = {}
     for group in groups:
-        header = [c[f"item_{group}"]] + [unit_name(row, t.lang) for _, row in region_units] + [c["total"]]
+        if not region_units:
+            break
+        header = [_item_header(group, t)] + [unit_name(row, t.lang) for _, row in region_units] + [c["total"]]
         per_region = {
             r: {i.item: i for i in item_rows(items, "region", r, group, instrument, fmt)}
             for r, _ in region_units
         }
-        body = []
-        for i in groups[group]["rows"]:
-            body.append(
-                [md(i.label)] + [per_region[r][i.item].diff_text for r, _ in region_units] + [i.diff_text]
-            )
+        body = [
+            [md(i.label)] + [per_region[r][i.item].diff_text for r, _ in region_units] + [i.diff_text]
+            for i in groups[group]["rows"]
+        ]
         ns = [t.n(row.get("n_paired")) for _, row in region_units]
         ns.append(t.n(national.get("n_paired") if national is not None else math.nan))
         body.append([""] + [f"*{x}*" for x in ns])
         region_tables[group] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
     ctx["region_tables"] = region_tables
-    ctx["any_withheld"] = any(
-        "–" in tbl for tbl in list(region_tables.values()) + [g["table"] for g in groups.values()]
-    )
-
-    # annex: reconciliation and disclosure
-    ctx.update(_annex(reconciliation, units, t, min_n=min_n))
+    ctx["subgroups"] = _subgroup_section(tables, catalogue, instrument, t, list(groups))
+    ctx.update(_tests_section(tables, instrument, t, list(groups)))
+    ctx["min_n"] = fmt.int(min_n)
+    ctx["withheld_note"] = t("withheld_note", min_n=fmt.int(min_n))
+    ctx["any_withheld"] = _withheld_in(*region_tables.values(), *[b["table"] for b in ctx["subgroups"]])
+    # annex: reconciliation, quarantine, disclosure, manifest
+    ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
+    ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
+    ctx.update(_manifest_section(manifest, t))
     return ctx
+
+
+def _item_header(group: str, t: Text) -> str:
+    c = t.s["columns"]
+    return c.get(f"item_{group}", c["item"])
+
+
+def _group_title(group: str, count: int, t: Text) -> str:
+    titles = t.s["national"]["group_titles"]
+    return str(titles.get(group, group)).format(count_word=t.count_word(count).capitalize())
 
 
 def _annex(reconciliation: pd.DataFrame, units: pd.DataFrame, t: Text, *, min_n: int) -> dict[str, Any]:
@@ -761,7 +1499,7 @@ def _annex(reconciliation: pd.DataFrame, units: pd.DataFrame, t: Text, *, min_n:
         if totals:
             rows = [[md(k), fmt.int(v)] for k, v in totals.items()]
             out["annex_reasons"] = pipe_table([c["reason"], c["count"]], rows, "lr")
-    projects = units[units["level"] == "project"]
+    projects = units[units["level"] == "project"] if not units.empty else units
     withheld = int((~projects.apply(is_published, axis=1)).sum()) if len(projects) else 0
     key = "national.annex_disclosure" if withheld else "national.annex_disclosure_none"
     out["annex_disclosure"] = t(
@@ -770,9 +1508,100 @@ def _annex(reconciliation: pd.DataFrame, units: pd.DataFrame, t: Text, *, min_n:
     return out
 
 
+def _disclosure_summary(log_df: pd.DataFrame, t: Text, *, min_n: int) -> dict[str, str]:
+    """Withheld values by reason and by table, from the disclosure log (never a value)."""
+    fmt, c = t.fmt, t.s["columns"]
+    out = {"disclosure_table": "", "disclosure_tables": ""}
+    if log_df is None or log_df.empty or "reason" not in log_df.columns:
+        if log_df is not None and "reason" in getattr(log_df, "columns", []):
+            out["disclosure_table"] = ""
+        return out
+    log_df = log_df.assign(
+        _values=[
+            len([x for x in str(cols).split("|") if x]) or 1
+            for cols in log_df.get("columns", [""] * len(log_df))
+        ]
+    )
+    reasons = t.s["disclosure_reasons"]
+    body = []
+    for reason, g in sorted(log_df.groupby("reason"), key=lambda kv: str(kv[0])):
+        text = str(reasons.get(str(reason), str(reason))).format(min_n=fmt.int(min_n))
+        body.append([md(text), fmt.int(len(g)), fmt.int(int(g["_values"].sum()))])
+    body.append(
+        [f"**{md(c['sum'])}**", f"**{fmt.int(len(log_df))}**", f"**{fmt.int(int(log_df['_values'].sum()))}**"]
+    )
+    out["disclosure_table"] = pipe_table([c["reason"], c["rows"], c["values"]], body, "lrr")
+    if "table" in log_df.columns:
+        body = []
+        for name, g in sorted(log_df.groupby("table"), key=lambda kv: str(kv[0])):
+            body.append(
+                [
+                    md(t.s["families"].get(str(name), str(name))),
+                    fmt.int(len(g)),
+                    fmt.int(int(g["_values"].sum())),
+                ]
+            )
+        out["disclosure_tables"] = pipe_table([c["table"], c["rows"], c["values"]], body, "lrr")
+    return out
+
+
+def _short(sha: Any, n: int = 12) -> str:
+    return str(sha)[:n] if sha else "–"
+
+
+def _manifest_section(manifest: Mapping | None, t: Text) -> dict[str, str]:
+    """The run manifest in human form: code, config hash, inputs, software, rows per step."""
+    fmt, c = t.fmt, t.s["columns"]
+    out = {"manifest_code": "", "manifest_inputs": "", "manifest_software": "", "manifest_steps": ""}
+    if not manifest:
+        return out
+    code = manifest.get("code", {}) or {}
+    dirty = code.get("git_dirty")
+    out["manifest_code"] = t(
+        "national.manifest_code",
+        version=str(code.get("miriam", miriam.__version__)),
+        commit=f"`{_short(code.get('git_commit'))}`",
+        dirty=t("yes") if dirty else t("no") if dirty is not None else "–",
+        config=f"`{_short(manifest.get('config_sha256'))}`",
+    )
+    inputs = manifest.get("inputs_sha256", {}) or {}
+    if inputs:
+        out["manifest_inputs"] = pipe_table(
+            [c["file"], "SHA-256"],
+            [[f"`{Path(str(k)).name}`", f"`{_short(v)}…`"] for k, v in sorted(inputs.items())],
+            "ll",
+        )
+    software = manifest.get("software", {}) or {}
+    if software:
+        out["manifest_software"] = pipe_table(
+            [c["package"], c["version"]],
+            [
+                [f"`{k}`", t("not_installed") if v == "not installed" else f"`{v}`"]
+                for k, v in software.items()
+            ],
+            "ll",
+        )
+    steps = manifest.get("steps", []) or []
+    if steps:
+        names = t.s["steps"]
+        body = [
+            [
+                md(names.get(str(s.get("step")), {}).get("name", s.get("step"))),
+                fmt.int(s.get("rows_in")),
+                fmt.int(s.get("rows_out")),
+                fmt.int(s.get("rejected")),
+                md(names.get(str(s.get("step")), {}).get("note", "")),
+            ]
+            for s in steps
+        ]
+        out["manifest_steps"] = pipe_table(
+            [c["step"], c["rows_in"], c["rows_out"], c["rejected"], c["note"]], body, "lrrrl"
+        )
+    return out
+
+
 def factsheet_context(
-    items: pd.DataFrame,
-    units: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
     cohort_cfg: Mapping,
     instrument: Instrument,
     t: Text,
@@ -782,8 +1611,10 @@ def factsheet_context(
     outdir: Path,
     min_n: int,
     findings: list[str] | None = None,
+    catalogue: Mapping | None = None,
 ) -> dict[str, Any]:
     fmt = t.fmt
+    items, units = table(tables, "items"), table(tables, "units")
     row = _unit_row(units, "project", project)
     if row is None:
         raise KeyError(f"project {project!r} is not in the units table")
@@ -797,8 +1628,9 @@ def factsheet_context(
             "published": is_published(row),
             "findings": findings
             if findings is not None
-            else key_findings(items, units, cohort_cfg, instrument, t),
+            else key_findings(tables, cohort_cfg, instrument, t, catalogue),
             "min_n": fmt.int(min_n),
+            "withheld_note": t("withheld_note", min_n=fmt.int(min_n)),
         }
     )
     if not ctx["published"]:
@@ -811,10 +1643,22 @@ def factsheet_context(
         n_text = t.n(_n_of(row, rows_g))
         fig, alt = _figure(figures_dir, project, group, outdir)
         block = _group_block(rows_g, group, t, name=name, n_text=n_text, figure=fig, alt=alt)
+        lo, hi = _scale(instrument, group)
         block["results_title"] = t("factsheet.results_title", name=md(name), n=n_text)
         block["caption"] = t(f"factsheet.table_caption_{group}", name=md(name), n=n_text)
         block["figure_caption"] = t(f"factsheet.figure_caption_{group}", name=md(name))
         block["headline"] = headline(rows_g, group, md(name), t)
+        block["title"] = t(
+            f"factsheet.{'domains' if group == 'domain' else 'empowerment'}_title",
+            name=md(name),
+            count_word=t.count_word(len(rows_g)),
+        )
+        block["intro"] = t(
+            f"factsheet.{'domains' if group == 'domain' else 'empowerment'}_intro",
+            count_word=t.count_word(len(rows_g)),
+            min=fmt.int(lo),
+            max=fmt.int(hi),
+        )
         groups[group] = block
     ctx["groups"] = groups
     return ctx
@@ -858,9 +1702,7 @@ def projects_in(units: pd.DataFrame, lang: str) -> list[pd.Series]:
 
 
 def write_sources(
-    items: pd.DataFrame,
-    units: pd.DataFrame,
-    reconciliation: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
     cohort_cfg: Mapping,
     instrument: Instrument | str | Path,
     lang: str,
@@ -868,13 +1710,20 @@ def write_sources(
     outdir: Path,
     *,
     min_n: int,
+    catalogue: Mapping | None = None,
+    manifest: Mapping | None = None,
+    trend: Mapping[str, pd.DataFrame] | None = None,
     templates: Path | None = None,
     strings_dir: Path | None = None,
 ) -> list[Path]:
     """Write ``national.qmd`` and ``factsheet-<project>.qmd`` (projects in `lang`) to `outdir`.
 
-    The needed SVGs are copied to ``outdir/figures/`` and ``_quarto.yml`` next to the sources,
-    so that `outdir` is a self-contained Quarto project. Returns the .qmd paths, national first.
+    `tables` holds the published tables by family (``items``, ``units``, ``shares``,
+    ``distributions``, ``tests``, ``subgroups``, ``reach``) plus ``reconciliation`` and
+    ``disclosure_log``; any may be missing, its sections are then left out. `trend` holds
+    ``reach`` and ``scores`` over cohorts. The needed SVGs are copied to ``outdir/figures/``
+    and ``_quarto.yml`` next to the sources, so that `outdir` is a self-contained Quarto
+    project. Returns the .qmd paths, national first.
     """
     instrument = _as_instrument(instrument)
     t = Text(lang, strings_dir)
@@ -890,22 +1739,23 @@ def write_sources(
 
     written = []
     ctx = national_context(
-        items,
-        units,
-        reconciliation,
+        tables,
         cohort_cfg,
         instrument,
         t,
         figures_dir=figures_dir,
         outdir=outdir,
         min_n=min_n,
+        catalogue=catalogue,
+        manifest=manifest,
+        trend=trend,
     )
     written.append(_write(outdir / "national.qmd", render_template("national.qmd.j2", ctx, templates)))
     findings = ctx["findings"]
-    for row in projects_in(units, lang):
+    units = table(tables, "units")
+    for row in projects_in(units, lang) if not units.empty else []:
         fctx = factsheet_context(
-            items,
-            units,
+            tables,
             cohort_cfg,
             instrument,
             t,
@@ -914,6 +1764,7 @@ def write_sources(
             outdir=outdir,
             min_n=min_n,
             findings=findings,
+            catalogue=catalogue,
         )
         written.append(
             _write(

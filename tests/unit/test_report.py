@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from miriam import report
-from miriam.config import ROOT, load_instrument
+from miriam.config import ROOT, load_instrument, load_yaml
 
 INSTRUMENT = load_instrument(ROOT / "config" / "instruments" / "miriam-2023.yaml")
+CATALOGUE = load_yaml(ROOT / "config" / "indicators.yaml")
 DOMAINS = [v.name for v in INSTRUMENT.items("domain")]
 EMPOWERMENT = [v.name for v in INSTRUMENT.items("empowerment")]
 
@@ -232,19 +233,19 @@ def make_figures(root: Path, lang: str) -> Path:
 
 def write_both(tmp_path: Path, min_n: int = 10) -> dict[str, list[Path]]:
     items, units, reconciliation = make_tables()
+    tables = {"items": items, "units": units, "reconciliation": reconciliation}
     out = {}
     for lang in ("nl", "fr"):
         figures = make_figures(tmp_path, lang)
         out[lang] = report.write_sources(
-            items,
-            units,
-            reconciliation,
+            tables,
             COHORT,
             INSTRUMENT,
             lang,
             figures,
             tmp_path / "src" / lang,
             min_n=min_n,
+            catalogue=CATALOGUE,
         )
     return out
 
@@ -325,7 +326,7 @@ def test_headline_rule_uses_the_printed_rounding():
 
 def test_national_findings_are_true(sources):
     items, units, _ = make_tables()
-    nl = report.key_findings(items, units, COHORT, INSTRUMENT, report.Text("nl"))
+    nl = report.key_findings({"items": items, "units": units}, COHORT, INSTRUMENT, report.Text("nl"))
     assert nl[0] == "MIRIAM bereikte **1.144 vrouwen** in 2023-2024."
     assert any("elk van de zes levensdomeinen" in f for f in nl)
     assert any("vrije tijd" in f and "het laagst" in f for f in nl)  # lowest baseline
@@ -334,8 +335,8 @@ def test_national_findings_are_true(sources):
     down = items.copy()
     mask = (down["level"] == "national") & (down["item"] == "dom_housing")
     down.loc[mask, "mean_diff"] = -0.2
-    nl_down = report.key_findings(down, units, COHORT, INSTRUMENT, report.Text("nl"))
-    fr_down = report.key_findings(down, units, COHORT, INSTRUMENT, report.Text("fr"))
+    nl_down = report.key_findings({"items": down, "units": units}, COHORT, INSTRUMENT, report.Text("nl"))
+    fr_down = report.key_findings({"items": down, "units": units}, COHORT, INSTRUMENT, report.Text("fr"))
     assert not any("elk van de" in f for f in nl_down)
     assert any("5 van de 6 levensdomeinen" in f for f in nl_down)
     assert not any("chacun des" in f for f in fr_down)
@@ -426,3 +427,94 @@ def test_index_links_every_document(tmp_path):
     assert "synthétiques" in html and "synthetische" in html
     levels = [int(h) for h in re.findall(r"<h([1-6])", html)]
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+# --- the other families: findings that follow the data, withheld values, missing tables --------
+
+
+def _shares(rows):
+    """(indicator, wave, n, count, pct) -> a published shares table (national)."""
+    df = pd.DataFrame(rows, columns=["indicator", "wave", "n", "count", "pct"])
+    df.insert(0, "unit", "BE")
+    df.insert(0, "level", "national")
+    df["status"] = ["withheld" if pd.isna(p) else "published" for p in df["pct"]]
+    df["reason"] = ["count_below_min_count" if pd.isna(p) else "" for p in df["pct"]]
+    return df
+
+
+def _findings(lang, **tables):
+    items, units, _ = make_tables()
+    return report.key_findings(
+        {"items": items, "units": units, **tables}, COHORT, INSTRUMENT, report.Text(lang), CATALOGUE
+    )
+
+
+def test_findings_on_shares_follow_the_sign_and_carry_the_number():
+    shares = _shares(
+        [
+            ("regular_gp", "baseline", 879, 615, 69.97),
+            ("regular_gp", "endline", 879, 668, 76.0),
+            ("regular_gp", "change", 879, None, 6.03),
+            ("regular_dentist", "baseline", 879, 501, 57.0),
+            ("regular_dentist", "endline", 879, 396, 45.05),
+            ("regular_dentist", "change", 879, None, -11.95),
+            ("progress_domains", "change", 879, 670, 76.22),
+            ("housing_waitlist", "endline", 883, None, None),  # withheld: no sentence
+        ]
+    )
+    nl = _findings("nl", shares=shares)
+    fr = _findings("fr", shares=shares)
+    assert "Meer vrouwen hebben een vaste huisarts: +6 procentpunten (van 70\u00a0% naar 76\u00a0%)." in nl
+    assert any(f.startswith("Minder vrouwen hebben een vaste tandarts: -12") for f in nl)
+    assert any("**76\u00a0%**" in f and "^[Definitie:" in f and "zes levensdomeinen" in f for f in nl)
+    assert not any("wachtlijst" in f for f in nl)
+    assert len(nl) == len(fr)
+
+
+def test_dropout_finding_names_the_dissatisfied_share_only_as_it_is():
+    def dist(dissatisfied):
+        rows = [("studies", 40), ("moved", 30), ("crisis", 20), ("dissatisfied", dissatisfied)]
+        total = sum(c for _, c in rows)
+        return pd.DataFrame(
+            [("national", "BE", "stop_reason", "endline", cat, total, c, 100 * c / total, "published", "")
+             for cat, c in rows],
+            columns=["level", "unit", "indicator", "wave", "category", "n", "count", "pct",
+                     "status", "reason"],
+        )  # fmt: skip
+
+    low = _findings("nl", distributions=dist(6))
+    assert any("Slechts 6\u00a0%" in f and "studies of opleiding (42\u00a0%)" in f for f in low)
+    high = _findings("nl", distributions=dist(50))
+    assert not any("Slechts" in f for f in high)
+    assert any("36\u00a0% van wie stopte" in f for f in high)
+
+
+def test_missing_families_leave_sections_out_without_error(tmp_path):
+    items, units, _ = make_tables()
+    paths = report.write_sources(
+        {"items": items, "units": units}, COHORT, INSTRUMENT, "fr", tmp_path / "f", tmp_path / "out",
+        min_n=10, catalogue=None, manifest=None, trend=None,
+    )  # fmt: skip
+    text = paths[0].read_text(encoding="utf-8")
+    assert "## Participation et abandon" not in text and "## Annexe : tests statistiques" not in text
+    assert "Belgique" in text
+
+
+def test_scale_comes_from_the_instrument():
+    old = load_instrument(ROOT / "config" / "instruments" / "miriam-2018.yaml")
+    t = report.Text("nl")
+    text = report._scales_text(old, t)
+    assert "score van 0 tot 5" in text and "score van 0 tot 70" in text and "score van 0 tot 10" in text
+
+
+def test_statistics_formatting():
+    f = report.Fmt("fr")
+    assert f.p(2e-36) == "<\u00a00,001" and f.p(0.0456) == "0,046"
+    assert f.ci(0.511, 0.690) == "0,51\u00a0–\u00a00,69"
+    assert f.pp(6.03) == "+6" and f.pp(-11.95) == "-12" and f.pp(0.2) == "0"
+    assert report.Fmt("nl").dec(153546.0, 1) == "153.546,0"
+
+
+def test_withheld_legend_names_the_threshold(sources):
+    text = (sources["nl"][0].parent / "national.qmd").read_text(encoding="utf-8")
+    assert "minder dan 10 vrouwen" in text  # the legend under the region tables (Wallonia)

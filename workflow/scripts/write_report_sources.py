@@ -1,31 +1,71 @@
-"""Rule write_report_sources: published tables -> Quarto sources (.qmd) for one language."""
+"""Rule write_report_sources: published tables -> Quarto sources (.qmd) for one language.
 
+Named inputs: the published families ``scores`` (the items table: Snakemake reserves the name
+``items``), ``units``, ``shares``, ``distributions``, ``tests``, ``subgroups``, ``reach``;
+``reconciliation``, ``disclosure_log`` (CSV), ``manifest`` (JSON), ``trend_reach`` and
+``trend_scores``, the indicator ``catalogue``, the ``figures`` directory, the ``cohort`` and
+``instrument`` configs, and the report's ``templates``, ``assets``, ``quarto_project`` and
+``strings``. A missing optional input leaves its sections out of the report.
+"""
+
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from miriam import config, io, logs, report
 
+FAMILIES = ("units", "shares", "distributions", "tests", "subgroups", "reach")
+
+
+def _path(snakemake, name):
+    value = snakemake.input.get(name)
+    return Path(str(value)) if value and Path(str(value)).exists() else None
+
+
+def _parquet(snakemake, name):
+    path = _path(snakemake, name)
+    return io.read_table(path) if path else None
+
 
 def main(snakemake):
-    items = io.read_table(snakemake.input.scores)
-    units = io.read_table(snakemake.input.units)
-    reconciliation = pd.read_csv(
-        snakemake.input.reconciliation,
-        dtype={"scope": "string", "measure": "string", "count": "int64"},
-    )
+    tables = {"items": _parquet(snakemake, "scores") if _path(snakemake, "scores") else None}
+    if tables["items"] is None:  # should a future Snakemake allow the name
+        tables["items"] = _parquet(snakemake, "items")
+    for family in FAMILIES:
+        tables[family] = _parquet(snakemake, family)
+    if (path := _path(snakemake, "reconciliation")) is not None:
+        tables["reconciliation"] = pd.read_csv(
+            path, dtype={"scope": "string", "measure": "string", "count": "int64"}
+        )
+    if (path := _path(snakemake, "disclosure_log")) is not None:
+        tables["disclosure_log"] = pd.read_csv(path, dtype="string", keep_default_na=False)
+    tables = {name: df for name, df in tables.items() if df is not None}
+    manifest = None
+    if (path := _path(snakemake, "manifest")) is not None:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    trend = {
+        key: df
+        for key, df in (
+            ("reach", _parquet(snakemake, "trend_reach")),
+            ("scores", _parquet(snakemake, "trend_scores")),
+        )
+        if df is not None
+    }
+    catalogue = config.load_yaml(snakemake.input.catalogue)
     cohort = config.load_cohort(snakemake.input.cohort)
     instrument = config.load_instrument(snakemake.input.instrument)
     report.write_sources(
-        items,
-        units,
-        reconciliation,
+        tables,
         cohort.raw,
         instrument,
         snakemake.params.lang,
         Path(snakemake.input.figures),
         Path(snakemake.output[0]),
         min_n=int(snakemake.params.min_n),
+        catalogue=catalogue,
+        manifest=manifest,
+        trend=trend or None,
         templates=Path(snakemake.input.templates),
         strings_dir=Path(snakemake.input.strings).parent,
     )
