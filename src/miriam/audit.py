@@ -2,15 +2,20 @@
 
 For every withheld value the audit computes the tightest interval [lower, upper] that the
 published numbers prove, by linear programming (scipy's HiGHS through ``linprog``), and compares
-its width with the protection required (docs/disclosure.md). What the attacker is given:
+its width with the protection required (docs/disclosure.md). It sees the published families as
+the same cells and relations as the suppression does (:mod:`miriam.cells`). The attacker is
+given:
 
 - every published number, with the interval its rounding allows: counts exact, means
-  +- half a unit of their last decimal, percentages likewise;
-- the hierarchy: a count at a parent is the sum of its children's; ``n_paired * mean`` at a
-  parent is the sum of its children's; ``mean_diff = mean_endline - mean_baseline``;
-- the obvious inequalities between counts (paired <= baseline <= women ...);
-- the disclosure log: a count withheld by the primary rule lies in [1, min_count - 1], a
-  secondary one is at least min_count, every mean lies in the score range;
+  +- half a unit of their last decimal (the statistical annex prints the mean difference with
+  two decimals: that tighter interval is used);
+- the relations: a count at a parent is the sum of its children's, across units, subgroup
+  values and categories; ``n_paired * mean`` likewise; ``mean_diff = mean_endline -
+  mean_baseline``; the inequalities between the counts of a unit (paired <= baseline <= women);
+- the reasons: a count withheld by the primary rule lies in [1, min_count - 1], and the
+  attacker is credited with knowing exactly which counts those are; other withheld counts are
+  at least min_count (a share or distribution below min_n: at least 0); ``n_below_min_n``
+  bounds an item's n_paired below min_n; every mean lies in the score range;
 - every n_paired, even withheld ones (the true ones when ``private`` is given). Knowing more
   can only narrow the attacker's interval, so this keeps the audit on the safe side and the
   weighted sums of means linear.
@@ -23,27 +28,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 
-from miriam.disclose import (
-    ITEM_COUNTS,
-    LEVELS,
-    MEANS,
-    TOTAL,
-    UNIT_COUNTS,
-    Cell,
-    Hierarchy,
-    relations,
-    row_keys,
-    table_kind,
-)
+from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, Cell, Model, build
+from miriam.disclose import PRIMARY, REASONS, TEST_DECIMALS
 from miriam.errors import DisclosureError
 
-MEAN_QUANTITIES = ("mean_baseline", "mean_endline", "mean_diff")
 AUDIT_COLUMNS = [
     "table",
     "level",
@@ -56,6 +51,7 @@ AUDIT_COLUMNS = [
     "required_width",
     "exact",
     "ok",
+    "cell",
 ]
 Row = tuple[dict[Cell, float], float, float]  # lower <= sum(coef * cell) <= upper
 INF = math.inf
@@ -81,7 +77,7 @@ class System:
 
 
 def audit(
-    published: dict[str, pd.DataFrame],
+    published: Mapping[str, pd.DataFrame],
     *,
     min_n: int,
     min_count: int,
@@ -89,7 +85,8 @@ def audit(
     mean_width: float = 2.0,
     mean_decimals: int = 1,
     pct_decimals: int = 0,
-    private: dict[str, pd.DataFrame] | None = None,
+    private: Mapping[str, pd.DataFrame] | None = None,
+    cache: dict | None = None,
 ) -> pd.DataFrame:
     """The attacker's tightest interval for every withheld value.
 
@@ -101,7 +98,7 @@ def audit(
     min_n, min_count
         The thresholds the tables were disclosed with.
     score_range
-        Range of the item scores, one for all or per item (from the instrument's scales);
+        Range of the item scores, one for all or per item (from the instruments' scales);
         mean_diff ranges over plus or minus its width.
     mean_width
         A withheld mean must not be pinned to an interval narrower than this, in points of a
@@ -110,40 +107,47 @@ def audit(
         Decimals means and percentages are published with (the rounding the attacker sees).
     private
         The unsuppressed tables. Used only to give the attacker more than is published (every
-        n_paired; which count of a row is the small one when the row's n_paired is 0); without
-        them, an integer point consistent with the published counts stands in for n_paired.
+        n_paired; which withheld counts are the small ones); without them, an integer point
+        consistent with the published counts stands in for n_paired.
+    cache
+        A dict kept between calls on similar tables (the repair rounds): linear programs of
+        unchanged components are not solved again.
 
     Returns
     -------
     DataFrame
-        One row per withheld value: table, level, unit, item, quantity, lower, upper, width,
-        required_width, exact, ok. Complements (required width 0) are listed without an
-        interval. ``exact`` False: the interval is spanned by solutions already found for other
-        cells, wide enough to prove ``ok``; it lies inside the attacker's, so ``width`` is a lower
-        bound. Only :func:`report` of it may be published (no bounds).
+        One row per withheld value: table, level, unit, item (the row key), quantity, lower,
+        upper, width, required_width, exact, ok, and ``cell`` (the model's name for it).
+        Complements (required width 0) are listed without an interval. ``exact`` False: the
+        interval is spanned by solutions already found for other cells, wide enough to prove
+        ``ok``; it lies inside the attacker's, so ``width`` is a lower bound. Only
+        :func:`report` of it may be published (no bounds).
     """
-    kinds = {name: table_kind(name, df) for name, df in published.items()}
-    tables = {n: df for n, df in published.items() if kinds[n] != "log"}
-    kinds = {n: kinds[n] for n in tables}
-    units_name = next(n for n, k in kinds.items() if k == "units")
-    tree = Hierarchy(tables[units_name])
-    _check_rounding(tables, kinds, mean_decimals, pct_decimals)
-    bounds, required = count_knowledge(tables, kinds, min_n, min_count, private)
-    counts = count_system(tables, kinds, tree, bounds, 0.5 * 10.0**-pct_decimals)
-    results = _solve_counts(counts, required, tree)
-    n_star = _paired_counts(tables, kinds, counts, private)
-    for name, kind in kinds.items():
-        if kind == "items":
-            for item in sorted(tables[name]["item"].unique()):
-                lo, hi = _item_range(score_range, item)
-                half = 0.5 * 10.0**-mean_decimals
-                system, targets = mean_system(tables[name], name, item, tree, n_star, (lo, hi), half)
-                need = _mean_required(tables[name], item, mean_width * (hi - lo) / 10)
-                wanted = {c: need[c[1]] for c in targets if need[c[1]] > 0}
-                solved = _intervals(system, list(wanted), enough=wanted)
-                for cell in targets:
-                    lo, hi, exact = solved.get(cell, (np.nan, np.nan, False))
-                    results.append(_result(cell, tree, lo, hi, need[cell[1]], exact))
+    pub = build(published)
+    truth = build(private) if private is not None else None
+    _check_rounding(published, pub, mean_decimals, pct_decimals)
+    reasons = cell_reasons(published, pub)
+    bounds, required = count_knowledge(pub, truth, reasons, min_n, min_count)
+    counts = count_system(pub, bounds)
+    results = _solve_counts(counts, required, pub, cache)
+    n_star = _paired_counts(pub, truth, counts)
+    half = 0.5 * 10.0**-mean_decimals
+    precise = 0.5 * 10.0 ** -TEST_DECIMALS["mean_diff"]
+    by_item: dict[tuple[str, str], list[Cell]] = defaultdict(list)
+    for cell in pub.values:
+        if cell[3] == MEANS:
+            by_item[(cell[0], cell[2])].append(cell)
+    columns = _mean_columns(published)
+    for (table, item), cells in sorted(by_item.items()):
+        lo, hi = _item_range(score_range, item)
+        system, targets = mean_system(pub, columns, cells, n_star, (lo, hi), half, precise)
+        need = {c: _mean_required(c, pub, truth, reasons, min_n, mean_width * (hi - lo) / 10) for c in cells}
+        wanted = {c: need[c[:3] + (MEANS,)] for c in targets if need[c[:3] + (MEANS,)] > 0}
+        solved = _intervals(system, list(wanted), enough=wanted, cache=cache)
+        for cell in targets:
+            lo_c, hi_c, exact = solved.get(cell, (np.nan, np.nan, False))
+            means_cell = cell[:3] + (MEANS,)
+            results.append(_result(pub, means_cell, cell[3], lo_c, hi_c, need[means_cell], exact))
     out = pd.DataFrame(results, columns=AUDIT_COLUMNS)
     out["_l"] = out["level"].map({level: i for i, level in enumerate(LEVELS)})
     out = out.sort_values(["table", "_l", "unit", "item", "quantity"], kind="stable")
@@ -152,7 +156,7 @@ def audit(
 
 def report(audit_df: pd.DataFrame) -> pd.DataFrame:
     """The audit as it may be published: widths and verdicts, never the bounds."""
-    return audit_df.drop(columns=["lower", "upper"])
+    return audit_df.drop(columns=["lower", "upper", "cell"])
 
 
 def check_audit(audit_df: pd.DataFrame) -> None:
@@ -176,39 +180,51 @@ def check_audit(audit_df: pd.DataFrame) -> None:
     )
 
 
-def _check_rounding(tables: dict, kinds: dict, mean_decimals: int, pct_decimals: int) -> None:
+def _check_rounding(
+    published: Mapping[str, pd.DataFrame], pub: Model, mean_decimals: int, pct_decimals: int
+) -> None:
     """The audit's rounding intervals are only sound if values are published that rounded."""
-    for name, df in tables.items():
-        for column, decimals in [*((c, mean_decimals) for c in MEAN_QUANTITIES), ("pct", pct_decimals)]:
-            if column in df.columns:
-                v = df[column].astype("float64").dropna().to_numpy()
-                if not np.allclose(v, np.round(v, decimals), rtol=0, atol=1e-9):
-                    raise DisclosureError(
-                        f"table '{name}' column '{column}' is published with more than {decimals} decimals",
-                        expected="values rounded by miriam.disclose.disclose",
-                    )
+    for name, kind in pub.kinds.items():
+        df = published[name]
+        checks = [(c, pct_decimals) for c in df.columns if c.startswith("pct")]
+        if kind in ("scores", "subgroups"):
+            checks += [(c, mean_decimals) for c in MEAN_QUANTITIES if c in df.columns]
+        if kind == "tests":
+            checks += [("mean_diff", TEST_DECIMALS["mean_diff"])]
+        for column, places in checks:
+            v = pd.to_numeric(df[column], errors="coerce").astype("float64").dropna().to_numpy()
+            if not np.allclose(v, np.round(v, places), rtol=0, atol=1e-9):
+                raise DisclosureError(
+                    f"table '{name}' column '{column}' is published with more than {places} decimals",
+                    expected="values rounded by miriam.disclose.disclose",
+                )
 
 
-def _count_columns(kind: str) -> tuple[str, ...]:
-    return UNIT_COUNTS if kind == "units" else ITEM_COUNTS if kind == "items" else ("count",)
+def cell_reasons(published: Mapping[str, pd.DataFrame], pub: Model) -> dict[Cell, str]:
+    """The reason the attacker reads for every cell: the most telling of the rows it is
+    printed on ('' when shown everywhere)."""
+    out: dict[Cell, str] = {}
+    reason_columns = {name: published[name]["reason"].fillna("").astype(str).tolist() for name in pub.kinds}
+    for cell, places in pub.places.items():
+        found = [reason_columns[f][i] for f, i, _ in places if reason_columns[f][i] in REASONS]
+        out[cell] = min(found, key=REASONS.index) if found else ""
+    return out
 
 
 def count_knowledge(
-    tables: dict[str, pd.DataFrame],
-    kinds: dict[str, str],
-    min_n: int,
-    min_count: int,
-    private: dict[str, pd.DataFrame] | None,
+    pub: Model, truth: Model | None, reasons: dict[Cell, str], min_n: int, min_count: int
 ) -> tuple[dict[Cell, tuple[float, float]], dict[Cell, float]]:
     """What the attacker knows of every count cell, and the width each withheld one needs.
 
-    A published count is exact. A withheld one is not zero (zeros are published). The row's
-    reason tells the rest: ``count_below_min_count`` means that the unit has a small count
-    (1 to min_count - 1) somewhere; the attacker is credited with knowing exactly which counts
-    are small (from the private tables; without them, the row's n_paired is taken as the small
-    one, which is only an approximation). Any other reason means no count of the row is small
-    (>= min_count), and, for an item, ``n_below_min_n`` bounds n_paired by min_n - 1 while
-    ``secondary`` means at least min_n.
+    A published count is exact. A withheld count is small (1 to min_count - 1) or at least
+    min_count: every nonzero count below min_count is withheld by the primary rule, and
+    complements are chosen among published, nonzero counts. The attacker is credited with
+    knowing which counts are the small ones and which are zero (from the private tables;
+    without them, the smallest count of a row saying ``count_below_min_count`` is taken as
+    the small one).
+    Exceptions: the counts of a share or distribution withheld because its n is below min_n
+    may be anything from 0; an item's n_paired is below min_n when its row says
+    ``n_below_min_n`` and at least min_n when it says ``secondary``.
 
     Small counts are sensitive: they need the width of the rule's own interval (min_count - 2),
     i.e. the published numbers must not narrow it at all. Other withheld cells are complements:
@@ -217,52 +233,56 @@ def count_knowledge(
     bounds: dict[Cell, tuple[float, float]] = {}
     required: dict[Cell, float] = {}
     small = min_count - 1.0
-    for name, kind in kinds.items():
-        df = tables[name]
-        keys = row_keys(df)
-        columns = _count_columns(kind)
-        values = {q: df[q].astype("Float64").astype("float64").to_numpy() for q in columns}
-        truth = _private_rows(private, name, columns)
-        for i, (unit, key, reason) in enumerate(zip(df["unit"], keys, df["reason"].fillna(""), strict=True)):
-            row = {q: values[q][i] for q in columns}
-            low = "count" if kind == "counts" else "n_paired"  # the smallest count of a row
-            for q, v in row.items():
-                cell = (name, unit, key, q)
-                if not np.isnan(v):
-                    bounds[cell] = (v, v)
-                    continue
-                lo, hi = 1.0, INF
-                if reason == "count_below_min_count":
-                    # The row (or another row of its unit) holds a small count. The attacker is
-                    # credited with knowing which counts are small (more than is published).
-                    true = truth.get((unit, key, q))
-                    if true is None:  # no private tables: n_paired is the row's smallest
-                        hi = small if q == low else INF
-                    else:
-                        hi = small if true <= small else INF
-                    required[cell] = min_count - 2.0 if hi == small or true is None else 0.0
-                else:
-                    required[cell] = 0.0
-                    lo = float(min_count)
-                    if kind == "items" and q == "n_paired":
-                        lo, hi = (lo, min_n - 1.0) if reason == "n_below_min_n" else (max(lo, min_n), hi)
-                bounds[cell] = (lo, hi)
-        if kind == "counts" and "pct" in df.columns:
-            for unit in df["unit"].unique():
-                bounds[(name, unit, "", TOTAL)] = (0.0, INF)
-                required[(name, unit, "", TOTAL)] = 0.0
+    for cell, value in pub.values.items():
+        if cell[3] == MEANS:
+            continue
+        if not np.isnan(value):
+            bounds[cell] = (value, value)
+            continue
+        reason = reasons.get(cell, "")
+        true = truth.values.get(cell) if truth is not None else None
+        if true == 0:  # credited: zeros are published, or implied where they are not printed
+            bounds[cell] = (0.0, 0.0)
+            continue
+        if true is None:  # no private tables: the row's smallest count is the small one
+            is_small = reason == REASONS[0] and cell[3] in ("n_paired", "count")
+            unknown = reason == REASONS[0] and not is_small
+        else:
+            is_small, unknown = 0 < true <= small, False
+        if is_small:
+            bounds[cell], required[cell] = (1.0, small), min_count - 2.0
+            continue
+        required[cell] = min_count - 2.0 if unknown else 0.0
+        lo, hi = float(min_count), INF
+        if cell in pub.total_of and _below_min_n(pub.total_of[cell], pub, truth, min_n):
+            lo = 0.0  # below min_n, a share shows no count, zeros included
+        elif cell[0] == pub.scores_name and cell[3] == "n_paired":
+            if reason == REASONS[1]:
+                hi = min_n - 1.0
+            elif reason == REASONS[2]:
+                lo = max(lo, min_n)
+        if unknown:
+            lo = 1.0
+        bounds[cell] = (lo, hi)
     return bounds, required
 
 
-def _private_rows(
-    private: dict[str, pd.DataFrame] | None, name: str, columns: tuple[str, ...]
-) -> dict[tuple[str, str, str], float]:
-    """True counts by (unit, key, column), when the private tables are given."""
-    if private is None or name not in private:
-        return {}
-    df = private[name]
-    keys = row_keys(df)
-    return {(u, k, q): float(v) for q in columns for u, k, v in zip(df["unit"], keys, df[q], strict=True)}
+def _below_min_n(total: Cell, pub: Model, truth: Model | None, min_n: int) -> bool:
+    """Whether the n of a share or distribution is below min_n (unknown: assume so)."""
+    n = pub.values[total]
+    if np.isnan(n) and truth is not None:
+        n = truth.values.get(total, np.nan)
+    return bool(np.isnan(n) or n < min_n)
+
+
+def _mean_required(
+    cell: Cell, pub: Model, truth: Model | None, reasons: dict[Cell, str], min_n: int, width: float
+) -> float:
+    """Means withheld by a primary rule need `width`; complements need nothing."""
+    if truth is not None and cell in truth.values:
+        n, unit_n = truth.values[cell], truth.unit_n.get(cell[1], min_n)
+        return width if n < min_n or unit_n < min_n else 0.0
+    return width if reasons.get(cell, "") in PRIMARY else 0.0
 
 
 def _item_range(
@@ -280,34 +300,20 @@ def _item_range(
     return float(lo), float(hi)
 
 
-def _mean_required(df: pd.DataFrame, item: str, mean_width: float) -> dict[str, float]:
-    """Means withheld by a primary rule need `mean_width`; complements need nothing."""
-    rows = df[df["item"] == item]
-    primary = rows["reason"].fillna("").isin(["n_below_min_n", "count_below_min_count"])
-    return dict(zip(rows["unit"], np.where(primary, mean_width, 0.0), strict=True))
-
-
-def count_system(
-    tables: dict[str, pd.DataFrame],
-    kinds: dict[str, str],
-    tree: Hierarchy,
-    bounds: dict[Cell, tuple[float, float]],
-    pct_half: float,
-) -> System:
-    """Every count cell, the sums along the hierarchy and the inequalities between counts."""
+def count_system(pub: Model, bounds: dict[Cell, tuple[float, float]]) -> System:
+    """Every count cell, the relations between them and the inequalities between counts."""
     system = System()
     system.bounds = dict(bounds)
-    for parent, kids in relations(dict.fromkeys(bounds, 1.0), tree):
-        system.equal({parent: 1.0, **{k: -1.0 for k in kids}})
-    units_name = next(n for n, k in kinds.items() if k == "units")
-    for unit in tree.level:
-        _wave_inequalities(system, (units_name, unit, ""), (units_name, unit, ""))
-    for name, kind in kinds.items():
-        if kind == "items":
-            for unit, item in zip(tables[name]["unit"], tables[name]["item"], strict=True):
-                _wave_inequalities(system, (name, unit, item), (units_name, unit, ""))
-        if kind == "counts" and "pct" in tables[name].columns:
-            _pct_rows(system, name, tables[name], pct_half)
+    for parent, kids in pub.relations():
+        if parent[3] != MEANS:
+            system.equal({parent: 1.0, **{k: -1.0 for k in kids}})
+    units = pub.units_name
+    for unit, level in pub.level.items():
+        if level in LEVELS:
+            _wave_inequalities(system, (units, unit, ""), (units, unit, ""))
+    for table, unit, item, q in list(bounds):
+        if table == pub.scores_name and q == "n_paired":
+            _wave_inequalities(system, (table, unit, item), (units, unit, ""))
     return system
 
 
@@ -323,79 +329,89 @@ def _wave_inequalities(system: System, row: tuple, unit_row: tuple) -> None:
             system.at_most({(*row, q): 1.0, (*unit_row, q): -1.0})
 
 
-def _pct_rows(system: System, name: str, df: pd.DataFrame, half: float) -> None:
-    """A published pct of a published count bounds the unit's total: count ~ pct/100 * total."""
-    for unit, category, pct in zip(df["unit"], df["category"], df["pct"].astype("float64"), strict=True):
-        if not np.isnan(pct):
-            count, total = (name, unit, category, "count"), (name, unit, "", TOTAL)
-            system.rows.append(({count: 1.0, total: -max(pct - half, 0.0) / 100}, 0.0, INF))
-            system.rows.append(({count: 1.0, total: -(pct + half) / 100}, -INF, 0.0))
-
-
 def mean_system(
-    df: pd.DataFrame,
-    name: str,
-    item: str,
-    tree: Hierarchy,
+    pub: Model,
+    columns: dict[str, dict[str, np.ndarray]],
+    cells: list[Cell],
     n_star: dict[Cell, float],
     score_range: tuple[float, float],
     half: float,
+    precise: float,
 ) -> tuple[System, list[Cell]]:
-    """The means of one item: weighted sums along the hierarchy, rounding intervals, ranges.
+    """The means of one item: weighted sums along the relations, rounding intervals, ranges.
 
-    Returns the system and the withheld mean cells (the targets).
+    Returns the system and the withheld mean cells (the targets), named
+    ``(table, unit, item, mean_baseline | mean_endline | mean_diff)``.
     """
     lo, hi = score_range
     span = {"mean_baseline": (lo, hi), "mean_endline": (lo, hi), "mean_diff": (lo - hi, hi - lo)}
     system, targets = System(), []
-    rows = df[df["item"] == item]
-    weights = {(name, u, item, MEANS): n_star[(name, u, item, "n_paired")] for u in rows["unit"]}
-    for q in MEAN_QUANTITIES:
-        for unit, value in zip(rows["unit"], rows[q].astype("float64"), strict=True):
-            if weights[(name, unit, item, MEANS)] <= 0:
-                continue  # no paired woman, no mean
-            cell, (a, b) = (name, unit, item, q), span[q]
-            if np.isnan(value):
-                system.bounds[cell] = (a, b)
-                targets.append(cell)
-            elif not a - half <= value <= b + half:
-                raise DisclosureError(
-                    f"item '{item}' has a published {q} outside its score range {lo}-{hi}",
-                    expected="score_range set from the item's scale in the instrument",
-                )
-            else:
-                system.bounds[cell] = (max(a, value - half), min(b, value + half))
-    for parent, kids in relations(weights, tree):
+    weights = {c: n_star.get(c[:3] + ("n_paired",), 0.0) for c in cells}
+    for cell in cells:
+        if weights[cell] <= 0:
+            continue  # no paired woman, no mean
+        for q in MEAN_QUANTITIES:
+            target, (a, b) = (*cell[:3], q), span[q]
+            low, high = a, b
+            shown = False
+            for k, (family, row) in enumerate(pub.mean_sources[cell]):
+                if q not in columns[family]:
+                    continue
+                value = columns[family][q][row]
+                if np.isnan(value):
+                    continue
+                if not a - half <= value <= b + half:
+                    raise DisclosureError(
+                        f"item '{cell[2]}' has a published {q} outside its score range {lo}-{hi}",
+                        expected="score_range set from the item's scale in the instrument",
+                    )
+                width = half if k == 0 else precise
+                low, high, shown = max(low, value - width), min(high, value + width), True
+            system.bounds[target] = (low, high)
+            if not shown:
+                targets.append(target)
+    for parent, kids in pub.relations(weights):
+        if parent[3] != MEANS or parent not in weights:
+            continue
         for q in MEAN_QUANTITIES:
             coefs = {(*parent[:3], q): weights[parent]}
             coefs.update({(*k[:3], q): -weights[k] for k in kids})
             system.equal(coefs)
-    for unit in rows["unit"]:
-        key = (name, unit, item)
+    for cell in cells:
+        key = cell[:3]
         system.equal({(*key, "mean_diff"): 1.0, (*key, "mean_endline"): -1.0, (*key, "mean_baseline"): 1.0})
     return system, targets
 
 
-def _paired_counts(
-    tables: dict, kinds: dict, counts: System, private: dict[str, pd.DataFrame] | None
-) -> dict[Cell, float]:
+def _mean_columns(published: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, np.ndarray]]:
+    """The mean columns of every table as float arrays."""
+    return {
+        name: {
+            q: pd.to_numeric(df[q], errors="coerce").astype("float64").to_numpy()
+            for q in MEAN_QUANTITIES
+            if q in df.columns
+        }
+        for name, df in published.items()
+    }
+
+
+def _paired_counts(pub: Model, truth: Model | None, counts: System) -> dict[Cell, float]:
     """n_paired of every unit x item: the true ones if given, else a consistent integer point.
 
     Any n consistent with everything published is a world the attacker cannot exclude, so the
     interval computed with it lies inside the attacker's: the audit stays on the safe side.
     """
-    n = {c: lo for c, (lo, hi) in counts.bounds.items() if c[3] == "n_paired" and lo == hi}
-    missing = [c for c, (lo, hi) in counts.bounds.items() if c[3] == "n_paired" and lo != hi]
+    paired = [c for c in counts.bounds if c[0] == pub.scores_name and c[3] == "n_paired"]
+    n = {c: counts.bounds[c][0] for c in paired if counts.bounds[c][0] == counts.bounds[c][1]}
+    missing = [c for c in paired if c not in n]
     if not missing:
         return n
-    if private is not None:
-        for name, kind in kinds.items():
-            if kind == "items":
-                df = private[name]
-                rows = zip(df["unit"], df["item"], df["n_paired"], strict=True)
-                n.update({(name, u, i, "n_paired"): float(v) for u, i, v in rows})
-        return n
-    n.update(_integer_point(counts))
+    if truth is not None:
+        n.update({c: truth.values[c] for c in missing if c in truth.values})
+        if all(c in n for c in missing):
+            return n
+    point = _integer_point(counts)
+    n.update({c: point[c] for c in missing if c not in n})
     return n
 
 
@@ -423,7 +439,10 @@ def _integer_point(system: System) -> dict[Cell, float]:
 
 
 def _intervals(
-    system: System, targets: list[Cell], enough: dict[Cell, float] | None = None
+    system: System,
+    targets: list[Cell],
+    enough: dict[Cell, float] | None = None,
+    cache: dict | None = None,
 ) -> dict[Cell, tuple[float, float, bool]]:
     """Min and max of every target cell over the system, component by component.
 
@@ -431,6 +450,8 @@ def _intervals(
     components, each solved on its own (small LPs). With `enough`, a target whose solutions of
     earlier programs already lie that far apart is not solved: it gets the interval those
     solutions span, which lies inside the attacker's, so its width is a proven lower bound.
+    With `cache`, a component seen before (same cells, bounds, rows and targets) is not solved
+    again.
     """
     fixed = {c: lo for c, (lo, hi) in system.bounds.items() if lo == hi}
     rows: list[Row] = []
@@ -464,8 +485,24 @@ def _intervals(
         by_component[find(target)].append(target)
     out = {}
     for root, wanted in by_component.items():
-        program = _Program(sorted(groups[root]), by_root[root], system.bounds)
-        out.update({t: program.min_max(t, (enough or {}).get(t, INF)) for t in wanted})
+        cells = sorted(groups[root])
+        key = None
+        if cache is not None:  # the repair rounds of disclose re-audit mostly unchanged parts
+            rows_key = sorted((tuple(sorted(coefs.items())), lo, hi) for coefs, lo, hi in by_root[root])
+            key = (
+                tuple(cells),
+                tuple(system.bounds[c] for c in cells),
+                tuple(rows_key),
+                tuple(sorted((t, (enough or {}).get(t, INF)) for t in wanted)),
+            )
+            if key in cache:
+                out.update(cache[key])
+                continue
+        program = _Program(cells, by_root[root], system.bounds)
+        solved = {t: program.min_max(t, (enough or {}).get(t, INF)) for t in wanted}
+        if key is not None:
+            cache[key] = solved
+        out.update(solved)
     return out
 
 
@@ -533,21 +570,38 @@ class _Program:
         return result[0], result[1], True
 
 
-def _solve_counts(system: System, required: dict[Cell, float], tree: Hierarchy) -> list[tuple]:
+def _solve_counts(
+    system: System, required: dict[Cell, float], pub: Model, cache: dict | None = None
+) -> list[tuple]:
     """Audit rows for every withheld count (intervals rounded inwards to integers)."""
     withheld = [c for c, (lo, hi) in system.bounds.items() if lo != hi]
-    solved = _intervals(system, [c for c in withheld if required[c] > 0])
+    wanted = {c: required[c] for c in withheld if required[c] > 0}
+    solved = _intervals(system, list(wanted), enough=wanted, cache=cache)
+    solved = {c: _inwards(*v) for c, v in solved.items()}
+    narrow = [c for c, (lo, hi, _) in solved.items() if hi - lo < required[c] - TOL]
+    if narrow:  # what do the rules alone allow? Nothing published can be asked to do better
+        rules_only = System()
+        rules_only.rows = system.rows
+        rules_only.bounds = {c: (0.0, INF) if lo == hi else (lo, hi) for c, (lo, hi) in system.bounds.items()}
+        for cell, (lo, hi, _) in _intervals(rules_only, narrow, cache=cache).items():
+            lo, hi, _ = _inwards(lo, hi, True)
+            required[cell] = min(required[cell], hi - lo)
     out = []
     for cell in withheld:
         lo, hi, exact = solved.get(cell, (np.nan, np.nan, False))
-        if cell in solved:
-            lo, hi = math.ceil(lo - TOL), (math.floor(hi + TOL) if hi < INF else INF)
-        out.append(_result(cell, tree, lo, hi, required[cell], exact))
+        out.append(_result(pub, cell, cell[3], lo, hi, required[cell], exact))
     return out
 
 
-def _result(cell: Cell, tree: Hierarchy, lo: float, hi: float, required: float, exact: bool) -> tuple:
+def _inwards(lo: float, hi: float, exact: bool) -> tuple[float, float, bool]:
+    """A count interval rounded inwards to integers."""
+    return math.ceil(lo - TOL), (math.floor(hi + TOL) if hi < INF else INF), exact
+
+
+def _result(
+    pub: Model, cell: Cell, quantity: str, lo: float, hi: float, required: float, exact: bool
+) -> tuple:
+    family, level, unit, key = pub.label[cell]
     width = hi - lo
-    table, unit, key, quantity = cell
     ok = bool(required == 0 or width >= required - TOL)  # a complement needs no protection
-    return (table, tree.level[unit], unit, key, quantity, lo, hi, width, required, exact, ok)
+    return (family, level, unit, key, quantity, lo, hi, width, required, exact, ok, cell)

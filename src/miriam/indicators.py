@@ -43,10 +43,17 @@ ITEM_COLUMNS = [
 ]
 
 
+def home_rows(protected: pd.DataFrame) -> pd.DataFrame:
+    """One row per woman: her baseline response, else her endline one. It decides her units
+    and her subgroups, so that every table partitions the same women the same way."""
+    ordered = protected.assign(_order=protected["wave"].map({"baseline": 0, "endline": 1}))
+    first = ordered.sort_values(["pseudonym", "_order"], kind="stable").drop_duplicates("pseudonym")
+    return first.drop(columns="_order")
+
+
 def women(protected: pd.DataFrame) -> pd.DataFrame:
     """One row per woman with her grouping (baseline wave first, else endline)."""
-    ordered = protected.assign(_order=protected["wave"].map({"baseline": 0, "endline": 1}))
-    first = ordered.sort_values(["pseudonym", "_order"]).drop_duplicates("pseudonym")
+    first = home_rows(protected)
     out = first[["pseudonym", "ocmw_id", "project_id", "region"]].copy()
     out["national"] = "BE"
     waves = protected.groupby("pseudonym")["wave"].agg(set)
@@ -142,6 +149,11 @@ def unit_table(protected: pd.DataFrame, reference: pd.DataFrame, instrument: Ins
         .agg(list)
     )
     project_region = members.drop_duplicates("project_id").set_index("project_id")["region"]
+    city_size = (
+        home_rows(protected).drop_duplicates("ocmw_id").set_index("ocmw_id")["city_size"]
+        if "city_size" in protected
+        else pd.Series(dtype="string")
+    )
 
     def names(level: str, unit: str) -> tuple[str, str, str, str, str]:
         if level == "national":
@@ -181,6 +193,9 @@ def unit_table(protected: pd.DataFrame, reference: pd.DataFrame, instrument: Ins
                     "name_fr": name_fr,
                     "region": region,
                     "languages": langs,
+                    # an OCMW attribute that a subgroup tabulates: the disclosure step relates
+                    # the subgroup to the OCMWs through it
+                    "city_size": str(city_size.get(unit, "")) if level == "ocmw" else "",
                     "n_ocmws": len(project_ocmws[unit])
                     if level == "project"
                     else int(g["ocmw_id"].nunique()),
@@ -206,7 +221,7 @@ def _sorted(table: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
 # --- the catalogue (config/indicators.yaml) ------------------------------------------------
 
 SHARE_COLUMNS = ["level", "unit", "indicator", "wave", "n", "count", "pct"]
-DIST_COLUMNS = ["level", "unit", "indicator", "wave", "category", "n", "count", "pct"]
+DIST_COLUMNS = ["level", "unit", "indicator", "wave", "category", "multi", "n", "count", "pct"]
 
 
 def per_woman(protected: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
@@ -345,6 +360,7 @@ def distribution_table(protected: pd.DataFrame, catalogue: dict, instrument: Ins
                     {
                         "wave": wave,
                         "category": category,
+                        "multi": multi,
                         "n": n,
                         "count": count,
                         "pct": _pct(count, n),
@@ -353,7 +369,9 @@ def distribution_table(protected: pd.DataFrame, catalogue: dict, instrument: Ins
             return out
 
         records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
-    table = pd.DataFrame(records, columns=DIST_COLUMNS).astype({"n": "int64", "count": "int64"})
+    table = pd.DataFrame(records, columns=DIST_COLUMNS).astype(
+        {"multi": "bool", "n": "int64", "count": "int64"}
+    )
     return _sorted(table, ["indicator", "category"])
 
 
@@ -382,38 +400,68 @@ def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     ]
 
 
+UNKNOWN = "unknown"  # the subgroup value of a woman whose value is missing
+SUBGROUP_COLUMNS = [
+    "level",
+    "unit",
+    "subgroup",
+    "value",
+    "item",
+    "group",
+    "n_baseline",
+    "n_endline",
+    "n_paired",
+    "mean_baseline",
+    "mean_endline",
+    "mean_diff",
+]
+
+
 def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: dict) -> pd.DataFrame:
-    """National means per subgroup (age, diploma, born in Belgium, city size) and item."""
-    names = [v.name for v in instrument.items()]
-    scores = wide_scores(protected, names)
-    baseline = protected[protected["wave"] == "baseline"].set_index("pseudonym")
-    first = protected.drop_duplicates("pseudonym").set_index("pseudonym")
-    records = []
+    """National scores per subgroup (age, diploma, born in Belgium, city size) and item.
+
+    A woman's value is that of her home row (:func:`home_rows`), the row that also decides her
+    OCMW; women without a value form the value ``unknown``. So the values of a subgroup
+    partition the women exactly, and the disclosure step can rely on their sums.
+    """
+    long = paired_long(protected, instrument)
+    home = home_rows(protected).set_index("pseudonym")
+    frames = []
     for subgroup in catalogue.get("subgroups", []):
         column = subgroup["id"]
-        source = baseline if column in ("age_group", "diploma_level", "born_in_belgium") else first
-        values = source[column].astype("string").reindex(scores.index)
-        for value in subgroup["values"]:
-            members = values[values == str(value)].index
-            for var in instrument.items():
-                b = scores.loc[members, (var.name, "baseline")]
-                e = scores.loc[members, (var.name, "endline")]
-                paired = b.notna() & e.notna()
-                records.append(
-                    {
-                        "level": "national",
-                        "unit": "BE",
-                        "subgroup": column,
-                        "value": str(value),
-                        "item": var.name,
-                        "group": var.group,
-                        "n_paired": int(paired.sum()),
-                        "mean_baseline": b[paired].mean(),
-                        "mean_endline": e[paired].mean(),
-                        "mean_diff": (e - b)[paired].mean(),
-                    }
-                )
-    return pd.DataFrame(records).astype({"n_paired": "int64"})
+        values = [str(v) for v in subgroup["values"]]
+        own = home[column].astype("string") if column in home else pd.Series(pd.NA, index=home.index)
+        own = own.where(own.isin(values)).fillna(UNKNOWN)
+        tagged = long.assign(value=long["pseudonym"].map(own).fillna(UNKNOWN))
+        paired = tagged["d"].notna()
+        tagged = tagged.assign(
+            b_any=tagged["b"].notna(),
+            e_any=tagged["e"].notna(),
+            pb=tagged["b"].where(paired),
+            pe=tagged["e"].where(paired),
+            paired=paired,
+        )
+        stats = tagged.groupby(["value", "item"], sort=False).agg(
+            n_baseline=("b_any", "sum"),
+            n_endline=("e_any", "sum"),
+            n_paired=("paired", "sum"),
+            mean_baseline=("pb", "mean"),
+            mean_endline=("pe", "mean"),
+            mean_diff=("d", "mean"),
+        )
+        # every value of the config (and unknown) gets its rows, also when no woman has it
+        full = pd.MultiIndex.from_product([[*values, UNKNOWN], [v.name for v in instrument.items()]])
+        stats = stats.reindex(full).rename_axis(["value", "item"]).reset_index()
+        frames.append(stats.assign(subgroup=column))
+    if not frames:
+        return pd.DataFrame(columns=SUBGROUP_COLUMNS)
+    table = pd.concat(frames, ignore_index=True).assign(level="national", unit="BE")
+    table["group"] = table["item"].map({v.name: v.group for v in instrument.items()})
+    for column in ("n_baseline", "n_endline", "n_paired"):
+        table[column] = table[column].fillna(0).astype("int64")
+    for column in ("level", "unit", "subgroup", "value", "item", "group"):
+        table[column] = table[column].astype("string")
+    return table[SUBGROUP_COLUMNS]
 
 
 def reach_table(units: pd.DataFrame, projects: pd.DataFrame, first_year: int) -> pd.DataFrame:

@@ -168,36 +168,183 @@ def test_deterministic():
     pd.testing.assert_frame_equal(first[1], second[1])
 
 
-def test_counts_table_zero_published_small_withheld_pct_follows():
-    tables = tiny()
-    units = tables["units"].set_index("unit")
-    ocmw = {o: {"a": n - 3 if n > 8 else n, "b": 3 if n > 8 else 0, "c": 0} for o, n in SIZES.items()}
-    rows = []
-    for unit in units.index:
-        inside = [o for o in SIZES if o == unit or unit in ("BE", "flanders") or o in PROJECTS.get(unit, [])]
-        n = int(units.loc[unit, "n_women"])
-        for category in ("a", "b", "c"):
-            count = sum(ocmw[o][category] for o in inside)
+def _members(unit: str) -> list[str]:
+    """The OCMWs of a unit of tiny()."""
+    if unit in ("BE", "flanders"):
+        return list(SIZES)
+    return PROJECTS.get(unit, [unit] if unit in SIZES else [])
+
+
+def _level(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    return dict(zip(tables["units"]["unit"], tables["units"]["level"], strict=True))
+
+
+def distribution(tables, per_ocmw: dict[str, dict[str, int]], indicator="age_band") -> pd.DataFrame:
+    """A single-choice distribution aggregated from per-OCMW category counts."""
+    level, rows = _level(tables), []
+    for unit in tables["units"]["unit"]:
+        inside = _members(unit)
+        counts = {c: sum(per_ocmw[o][c] for o in inside) for c in next(iter(per_ocmw.values()))}
+        n = sum(counts.values())
+        for category, count in counts.items():
             rows.append(
                 {
-                    "level": "",
+                    "level": level[unit],
                     "unit": unit,
-                    "table": "age_group",
+                    "indicator": indicator,
+                    "wave": "baseline",
                     "category": category,
+                    "multi": False,
+                    "n": n,
                     "count": count,
-                    "pct": round(100 * count / n),
+                    "pct": 100 * count / n if n else np.nan,
                 }
             )
-    counts = pd.DataFrame(rows)
-    counts["level"] = counts["unit"].map(tables["units"].set_index("unit")["level"])
-    published, log = disclose({**tables, "profile": counts}, min_n=MIN_N, min_count=MIN_COUNT)
+    return pd.DataFrame(rows)
+
+
+def share(tables, yes: dict[str, int], indicator="completed") -> pd.DataFrame:
+    """A share (yes among all women of the OCMW) aggregated from per-OCMW yes counts."""
+    level, rows = _level(tables), []
+    for unit in tables["units"]["unit"]:
+        inside = _members(unit)
+        n, count = sum(SIZES[o] for o in inside), sum(yes[o] for o in inside)
+        rows.append(
+            {
+                "level": level[unit],
+                "unit": unit,
+                "indicator": indicator,
+                "wave": "endline",
+                "n": n,
+                "count": count,
+                "pct": 100 * count / n,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_distribution_zero_published_small_withheld_pct_follows():
+    tables = tiny()
+    per_ocmw = {o: {"a": n - 3 if n > 8 else n, "b": 3 if n > 8 else 0, "c": 0} for o, n in SIZES.items()}
+    counts = distribution(tables, per_ocmw)
+    published, _ = disclose({**tables, "profile": counts}, min_n=MIN_N, min_count=MIN_COUNT)
     out = published["profile"]
-    zeros = out[counts["count"] == 0]
+    enough = counts["n"] >= MIN_N
+    zeros = out[(counts["count"] == 0) & enough]
     assert (zeros["count"] == 0).all()  # structural zeros are published
     small = out[(counts["count"] > 0) & (counts["count"] < MIN_COUNT)]
     assert small["count"].isna().all() and small["pct"].isna().all()
     assert out.loc[out["count"].isna(), "pct"].isna().all()  # pct follows its count
+    # below min_n nothing of the split is shown, zeros included (with n they would tell)
+    assert out.loc[~enough & (counts["n"] > 0), "count"].isna().all()
+    # every unit that shows its n and all but one category would give the last one away
+    for unit, g in out.groupby("unit"):
+        if g["n"].notna().all():
+            assert g["count"].isna().sum() != 1, unit
     check_audit(audit(published, min_n=MIN_N, min_count=MIN_COUNT, private={**tables, "profile": counts}))
+
+
+def test_a_share_whose_complement_is_small_is_withheld():
+    """12 of 13 completed: the count is large, but the one woman who did not is a count too."""
+    tables = tiny()
+    yes = dict(SIZES)
+    yes["o3"] = SIZES["o3"] - 1
+    counts = share(tables, yes)
+    published, _ = disclose({**tables, "completed": counts}, min_n=MIN_N, min_count=MIN_COUNT)
+    o3 = row(published["completed"], "o3")
+    assert pd.isna(o3["count"]) and pd.isna(o3["pct"]) and o3["reason"] == "count_below_min_count"
+    assert o3["n"] == SIZES["o3"]  # the population itself is not small
+    p3 = row(published["completed"], "p3")
+    assert pd.isna(p3["count"])  # a project of one OCMW shares its fate
+    check_audit(audit(published, min_n=MIN_N, min_count=MIN_COUNT, private={**tables, "completed": counts}))
+
+
+def test_a_share_below_min_n_shows_no_count_not_even_a_zero():
+    tables = tiny()
+    counts = share(tables, {o: 0 for o in SIZES})  # nobody: 0 of 7 for o6
+    published, _ = disclose({**tables, "completed": counts}, min_n=MIN_N, min_count=MIN_COUNT)
+    o6 = row(published["completed"], "o6")
+    assert pd.isna(o6["count"]) and pd.isna(o6["pct"]) and o6["reason"] == "n_below_min_n"
+    assert row(published["completed"], "o2")["count"] == 0  # 0 of 12 is published
+
+
+def subgroups(tables: dict[str, pd.DataFrame], value_of: dict[str, str]) -> pd.DataFrame:
+    """A national subgroup whose values are OCMW attributes (like city size)."""
+    items = tables["items"].set_index("unit")
+    rows = []
+    for value in sorted(set(value_of.values())) + ["unknown"]:
+        inside = [o for o, v in value_of.items() if v == value]
+        n = sum(SIZES[o] for o in inside)
+        mean = sum(SIZES[o] * items.loc[o, "mean_baseline"] for o in inside) / n if n else np.nan
+        rows.append(
+            {
+                "level": "national",
+                "unit": "BE",
+                "subgroup": "city_size",
+                "value": value,
+                "item": "dom_financial",
+                "group": "domain",
+                "n_baseline": n,
+                "n_endline": n,
+                "n_paired": n,
+                "mean_baseline": mean,
+                "mean_endline": mean + 1.0 if n else np.nan,
+                "mean_diff": 1.0 if n else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_a_subgroup_of_ocmws_cannot_give_a_withheld_ocmw_away():
+    """'Large cities' = o6 and o7: publishing the subgroup and o7 would give o6 (7 women) away."""
+    tables = tiny()
+    value_of = {o: "large" if o in ("o6", "o7") else "other" for o in SIZES}
+    tables["units"]["city_size"] = tables["units"]["unit"].map(value_of).fillna("")
+    groups = subgroups(tables, value_of)
+    private = {**tables, "subgroups": groups}
+    published, _ = disclose(private, min_n=MIN_N, min_count=MIN_COUNT)
+    items = published["items"].set_index("unit")
+    large = published["subgroups"].set_index("value").loc["large"]
+    assert pd.isna(items.loc["o6", "mean_diff"])
+    assert pd.isna(large["mean_baseline"]) or pd.isna(items.loc["o7", "mean_baseline"])
+    check_audit(audit(published, min_n=MIN_N, min_count=MIN_COUNT, private=private))
+
+
+def test_tests_follow_the_scores_and_keep_their_decimals():
+    tables = tiny()
+    tests = tables["items"][["level", "unit", "item", "group", "n_paired", "mean_diff", "sd_diff"]].rename(
+        columns={"n_paired": "n"}
+    )
+    tests = tests.assign(mean_diff=tests["mean_diff"] + 0.0123, t=4.321, p=0.00123, df=tests["n"] - 1)
+    tests["mean_diff"] = tests["mean_diff"].where(tests["unit"] != "BE", 1.0)
+    private = {**tables, "tests": tests}
+    published, _ = disclose(private, min_n=MIN_N, min_count=MIN_COUNT)
+    items, out = published["items"].set_index("unit"), published["tests"].set_index("unit")
+    hidden = items["mean_diff"].isna() | items["n_paired"].isna()  # sd and se give n away
+    assert (out["mean_diff"].isna() == hidden).all()
+    assert (out["df"].isna() == items["n_paired"].isna()).all()  # df gives n away
+    shown = out["mean_diff"].dropna()
+    assert np.allclose(shown, shown.round(2)) and not np.allclose(shown, shown.round(1))
+    check_audit(audit(published, min_n=MIN_N, min_count=MIN_COUNT, private=private))
+
+
+def test_reach_counts_women_with_the_units_and_organisations_openly():
+    tables = tiny()
+    reach = pd.DataFrame(
+        [
+            {"level": level, "unit": unit, "measure": measure, "count": count}
+            for unit, level, n in zip(
+                tables["units"]["unit"], tables["units"]["level"], tables["units"]["n_women"], strict=True
+            )
+            for measure, count in (("women", n), ("ocmws", len(_members(unit)) or 1))
+        ]
+    )
+    published, _ = disclose({**tables, "reach": reach}, min_n=MIN_N, min_count=MIN_COUNT)
+    units, out = published["units"].set_index("unit"), published["reach"]
+    women = out[out["measure"] == "women"].set_index("unit")["count"]
+    assert (women.isna() == units.loc[women.index, "n_women"].isna()).all()
+    assert women.isna().any()
+    assert out.loc[out["measure"] == "ocmws", "count"].notna().all()
 
 
 def test_unknown_table_shape_is_refused():

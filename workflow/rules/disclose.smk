@@ -10,6 +10,7 @@ rule disclose_indicators:
             family: f"private/{{cohort}}/indicators/{family}.parquet"
             for family in INDICATOR_FAMILIES
         },
+        instrument=get_instrument,
     output:
         **{
             family: f"results/{{cohort}}/{PUBLISHED_NAME[family]}.parquet"
@@ -42,8 +43,6 @@ rule disclose_indicators:
     resources:
         mem_mb=2000,
     params:
-        families=INDICATOR_FAMILIES,
-        min_n=config["disclosure"]["min_n"],
-        min_count=config["disclosure"]["min_count"],
+        disclosure=config["disclosure"],
     script:
         "../scripts/disclose_indicators.py"

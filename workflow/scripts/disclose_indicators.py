@@ -1,25 +1,27 @@
 """Rule disclose_indicators: suppression, then the audit that attacks it (docs/disclosure.md).
 
-Every named input is a table to disclose (except the few below that are not: `instrument`,
-if given, supplies each item's score range), and has two named outputs: `<name>` (Parquet) and `<name>_csv`. The published tables are written only
-after the audit has found nothing recoverable; the audit report and the log never hold a value.
+Every named input but the instrument is an indicator family; each has two named outputs,
+`<family>` (Parquet) and `<family>_csv`. The published tables are written only after the
+audit has found nothing recoverable; the audit report and the log never hold a value.
 """
 
 import logging
 
 from miriam import audit, config, disclose, io, logs
 
-NOT_TABLES = {"instrument", "reference", "config"}  # named inputs that are not tables
+NOT_TABLES = {"instrument"}  # named inputs that are not tables
 
 
 def main(snakemake):
-    limits = snakemake.config["disclosure"]
+    limits = snakemake.params.disclosure
     thresholds = {"min_n": int(limits["min_n"]), "min_count": int(limits["min_count"])}
+    items = config.load_instrument(snakemake.input.instrument).items()
+    thresholds["score_range"] = {v.name: (v.scale["min"], v.scale["max"]) for v in items}
     names = [name for name in snakemake.input.keys() if name not in NOT_TABLES]
-    tables = {name: io.read_table(getattr(snakemake.input, name)) for name in names}
-    if "instrument" in snakemake.input.keys():  # each item's score range from its scale
-        items = config.load_instrument(snakemake.input.instrument).items()
-        thresholds["score_range"] = {v.name: (v.scale["min"], v.scale["max"]) for v in items}
+    tables = disclose.filter_levels(
+        {name: io.read_table(getattr(snakemake.input, name)) for name in names},
+        limits.get("levels"),
+    )
     published, log = disclose.disclose(tables, **thresholds)
     result = audit.audit(published, **thresholds, private=tables)
     io.write_csv(log, snakemake.output.disclosure_log)
@@ -30,7 +32,8 @@ def main(snakemake):
         io.write_csv(table, getattr(snakemake.output, f"{name}_csv"))
     logging.getLogger("miriam").info(
         "disclosure: %d rows with withheld values; audit: %d withheld values, none recoverable",
-        len(log), len(result),
+        len(log),
+        len(result),
     )
 
 
