@@ -35,7 +35,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 
-from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, Cell, Model, build
+from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build
 from miriam.disclose import PRIMARY, REASONS, TEST_DECIMALS
 from miriam.errors import DisclosureError
 
@@ -138,7 +138,7 @@ def audit(
         if cell[3] == MEANS:
             by_item[(cell[0], cell[2])].append(cell)
     columns = _mean_columns(published)
-    for (table, item), cells in sorted(by_item.items()):
+    for (_, item), cells in sorted(by_item.items()):
         lo, hi = _item_range(score_range, item)
         system, targets = mean_system(pub, columns, cells, n_star, (lo, hi), half, precise)
         need = {c: _mean_required(c, pub, truth, reasons, min_n, mean_width * (hi - lo) / 10) for c in cells}
@@ -251,6 +251,8 @@ def count_knowledge(
             is_small, unknown = 0 < true <= small, False
         if is_small:
             bounds[cell], required[cell] = (1.0, small), min_count - 2.0
+            if cell in pub.residual:  # women without a subgroup value: nothing to tell of them
+                required[cell] = 0.0
             continue
         required[cell] = min_count - 2.0 if unknown else 0.0
         lo, hi = float(min_count), INF
@@ -580,9 +582,14 @@ def _solve_counts(
     solved = {c: _inwards(*v) for c, v in solved.items()}
     narrow = [c for c, (lo, hi, _) in solved.items() if hi - lo < required[c] - TOL]
     if narrow:  # what do the rules alone allow? Nothing published can be asked to do better
+        # The rules publish a share's n (its population) even where they withhold its split,
+        # and zeros; so those stay known, and every other published count is forgotten.
         rules_only = System()
         rules_only.rows = system.rows
-        rules_only.bounds = {c: (0.0, INF) if lo == hi else (lo, hi) for c, (lo, hi) in system.bounds.items()}
+        rules_only.bounds = {
+            c: (0.0, INF) if lo == hi and hi > 0 and c[3] != TOTAL else (lo, hi)
+            for c, (lo, hi) in system.bounds.items()
+        }
         for cell, (lo, hi, _) in _intervals(rules_only, narrow, cache=cache).items():
             lo, hi, _ = _inwards(lo, hi, True)
             required[cell] = min(required[cell], hi - lo)

@@ -11,8 +11,8 @@ A *cell* is one publishable quantity, named ``(table, unit, key, quantity)``:
   the rest are functions of the same women.
 
 A *relation* says that a parent cell is the sum of its children: along the OCMW -> project ->
-region -> national tree, across the values of a subgroup (which partition the women, the value
-``unknown`` included), from the OCMWs to a subgroup defined by an OCMW attribute (city size),
+region -> national tree, across the values of a subgroup (with the women whose value is
+missing as an implied residual), from the OCMWs to a subgroup defined by an OCMW attribute (city size),
 and across the categories of a share or distribution (which add up to its ``n``). A share's
 "no" count is not printed but is ``n - count``: it is an *implicit* cell with the same rules.
 
@@ -141,10 +141,14 @@ class Model:
         Explicit relations inside a unit: categories -> n, a paired share's two n's.
     total_of
         Category count -> the ``n`` of its share or distribution (the min_n rule).
-    level, size, unit_n
-        Unit -> its level; its number of women (ranks complements); its n_paired (means rule).
+    level, region, size, unit_n
+        Unit -> its level; its region; its number of women (both rank complements); its
+        n_paired (means rule).
     core
         Tables whose counts of one unit share one fate (units and scores, see disclose).
+    residual
+        Cells of the women without a subgroup value: implied by the others, never printed;
+        their counts tell no attribute of anyone (only that a value is missing).
     label
         Cell -> (family, level, unit, key) as a reviewer reads it.
     mean_sources
@@ -159,9 +163,11 @@ class Model:
     margins: list[Relation] = field(default_factory=list)
     total_of: dict[Cell, Cell] = field(default_factory=dict)
     level: dict[str, str] = field(default_factory=dict)
+    region: dict[str, str] = field(default_factory=dict)
     size: dict[str, float] = field(default_factory=dict)
     unit_n: dict[str, float] = field(default_factory=dict)
     core: set[str] = field(default_factory=set)
+    residual: set[Cell] = field(default_factory=set)
     label: dict[Cell, tuple[str, str, str, str]] = field(default_factory=dict)
     mean_sources: dict[Cell, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
     units_name: str = "units"
@@ -254,6 +260,7 @@ def _add_units(m: Model, units: pd.DataFrame) -> None:
     for i, row in enumerate(units.itertuples(index=False)):
         unit, level = str(row.unit), str(row.level)
         m.level[unit] = level
+        m.region[unit] = str(getattr(row, "region", "") or "") if level != "region" else unit
         m.size[unit] = _value(row.n_women)
         m.unit_n[unit] = _value(row.n_paired)
         parent = "" if pd.isna(row.parent) else str(row.parent)
@@ -280,7 +287,8 @@ def _add_scores(m: Model, name: str, df: pd.DataFrame) -> None:
 
 def _add_subgroups(m: Model, name: str, df: pd.DataFrame, units: pd.DataFrame) -> None:
     """Subgroup values as pseudo-units of the scores table, with their relations: the values
-    of a subgroup add up to their unit, and a subgroup that is an OCMW attribute (a column
+    of a subgroup and the *residual* (women without a value: the unit minus the values,
+    never printed) add up to their unit, and a subgroup that is an OCMW attribute (a column
     of the units table, such as city_size) is the sum of the OCMWs that have that value."""
     scores = m.scores_name
     stats = tuple(statistic_columns(df))
@@ -298,7 +306,18 @@ def _add_subgroups(m: Model, name: str, df: pd.DataFrame, units: pd.DataFrame) -
         m.add(cell, counts["n_paired"][i], (name, i, stats), label)
         m.mean_sources[cell].append((name, i))
     for (unit, subgroup), pseudos in sorted(partitions.items()):
-        m.families.append((unit, sorted(pseudos)))
+        residual = pseudo_unit(unit, subgroup, UNKNOWN)
+        m.level[residual] = SUBGROUP_LEVEL
+        for item in sorted({c[2] for c in m.values if c[0] == scores and c[1] in pseudos}):
+            for q in [*counts, MEANS]:  # women without a value: the unit minus the values
+                source = "n_paired" if q == MEANS else q
+                rest = m.values[(scores, unit, item, source)] - sum(
+                    m.values[(scores, p, item, source)] for p in pseudos
+                )
+                cell = (scores, residual, item, q)
+                m.add(cell, rest, None, (name, "national", unit, f"{subgroup}={UNKNOWN}/{item}"))
+                m.residual.add(cell)
+        m.families.append((unit, sorted({*pseudos, residual})))
         if subgroup in units.columns:  # an attribute of the OCMWs: the value is a sum of OCMWs
             ocmws = units[units["level"] == "ocmw"]
             for pseudo in sorted(pseudos):

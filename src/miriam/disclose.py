@@ -89,6 +89,8 @@ def primary(m: Model, *, min_n: int, min_count: int) -> dict[Cell, str]:
     """
     withheld: dict[Cell, str] = {}
     for cell, value in m.values.items():
+        if cell in m.residual and cell[3] != MEANS:
+            continue  # women without a subgroup value: no attribute to protect
         if cell[3] == MEANS:
             if value < min_n or m.unit_n.get(cell[1], min_n) < min_n:
                 withheld[cell] = "n_below_min_n"
@@ -119,33 +121,74 @@ def _complement(
 ) -> Cell | None:
     """The published member to withhold so that `hidden` is not the only one of `relation`.
 
-    Children first (the parent, a larger unit, is worth more to readers), never a national or
-    regional score or count (:func:`_kept`): the smallest child
-    (by the unit's number of women, then id, then value, so that every quantity picks the
-    same unit and a margin its smallest category) big enough to protect (see
-    :func:`_needed`), else the largest child, else the parent. Zeros and empty means are never
-    chosen: a withheld zero would make the attacker's knowledge ("0 or at least min_count")
-    non-convex and the audit's linear program unsound.
+    Children first (the parent, a larger unit, is worth more to readers): the smallest child
+    of `hidden`'s own region (a complement elsewhere would carry the suppression into another
+    region through the subgroups that cross regions, such as city size), by the unit's number
+    of women, then id, then value (so that every quantity picks the same unit and a margin
+    its smallest category), big enough to protect (see
+    :func:`_needed`), else the largest child, else the parent. Figures of larger units than
+    `hidden`'s are taken only when nothing else can protect it (:func:`_kept`). Zeros and
+    empty means are never chosen: a withheld zero would make the attacker's knowledge ("0 or
+    at least min_count") non-convex and the audit's linear program unsound.
     """
-    values = m.values
-    parent, kids = relation
-    free = [c for c in kids if c not in withheld and c != hidden and values[c] > 0 and not _kept(c, m)]
-    if free:
-        need = _needed(hidden, values[hidden], withheld.get(hidden, "secondary"), min_count)
-        ranked = sorted(free, key=lambda c: (m.size.get(c[1], 0.0), c[1], values[c], c))
-        enough = [c for c in ranked if values[c] >= need]
-        return enough[0] if enough else max(free, key=lambda c: (values[c], c))
-    if parent not in withheld and parent != hidden and values[parent] > 0 and not _kept(parent, m):
-        return parent
+    for strict in (True, False):
+        choice = _choose(hidden, relation, m, withheld, min_count, strict)
+        if choice is not None:
+            return choice
     return None
 
 
-def _kept(cell: Cell, m: Model) -> bool:
-    """National and regional scores and counts are never complements: every report is built
-    on them, and their sizes make them the worst choice anyway (withholding one would hide
-    the whole country's numbers to protect a dozen women). Only a primary rule withholds them;
-    where nothing else can protect a value, the audit fails the build instead."""
-    return cell[0] in m.core and m.level.get(cell[1]) in ("national", "region")
+def _choose(
+    hidden: Cell, relation: Relation, m: Model, withheld: dict[Cell, str], min_count: int, strict: bool
+) -> Cell | None:
+    values = m.values
+    parent, kids = relation
+
+    def allowed(c: Cell) -> bool:
+        return c not in withheld and c != hidden and values[c] > 0 and not _kept(c, m, hidden, strict)
+
+    free = [c for c in kids if allowed(c)]
+    if free:
+        need = _needed(hidden, values[hidden], withheld.get(hidden, "secondary"), min_count)
+        home = m.region.get(hidden[1], "")
+        ranked = sorted(
+            free, key=lambda c: (m.region.get(c[1], "") != home, m.size.get(c[1], 0.0), c[1], values[c], c)
+        )
+        enough = [c for c in ranked if values[c] >= need]
+        return enough[0] if enough else max(free, key=lambda c: (values[c], c))
+    return parent if allowed(parent) else None
+
+
+_RANK = {"national": 0, "subgroup": 1, "region": 2, "project": 3, "ocmw": 4}
+
+
+def _kept(cell: Cell, m: Model, hidden: Cell, strict: bool = True) -> bool:
+    """Cells not to choose as complements of `hidden`.
+
+    Strictly: no national or regional figure to protect a smaller unit's. Every report is
+    built on them, and their sizes make them the worst choice anyway (withholding one would
+    hide a whole region's numbers to protect a dozen women). A figure of the same unit or
+    level may be chosen (another category of the same table, another region next to a region
+    of a few women). When nothing else protects `hidden`, a regional figure may be chosen
+    after all (and a national one of a share or distribution, never the national scores and
+    counts): withholding it beats publishing a recoverable value. Residuals (women without a
+    subgroup value) never: they are not printed, so withholding them hides nothing.
+    """
+    if cell in m.residual:
+        return True
+    level = m.level.get(cell[1], "ocmw")
+    if level not in ("national", "region"):
+        return False
+    if strict:
+        return _RANK[level] < _RANK.get(m.level.get(hidden[1], "ocmw"), 4)
+    if cell[0] in m.core:  # never the national scores, nor a region that is all the country
+        return level == "national" or _only_child(cell[1], m)
+    return False
+
+
+def _only_child(unit: str, m: Model) -> bool:
+    """Whether the unit is the only child of its parent (then they are the same women)."""
+    return any(kids == [unit] for _, kids in m.families)
 
 
 def count_groups(m: Model) -> dict[str, list[Cell]]:
@@ -178,7 +221,15 @@ def _withhold(
 
 
 def secondary(m: Model, rels: list[Relation], withheld: dict[Cell, str], min_count: int) -> dict[Cell, str]:
-    """Withhold complements until no relation has exactly one withheld member.
+    """Withhold complements until no relation of counts has exactly one withheld member.
+
+    Counts are exact, so one withheld member of a sum is recovered exactly. Means are
+    published rounded, and the rounding of a large parent often hides a small child well
+    enough already (a region of 300 women rounded to 0.1 leaves a 7-woman project 4 points
+    of room); where it does not, the audit finds the mean and :func:`disclose` withholds a
+    complement then. So means get complements only where they need them, except that a
+    unit with a single child (a project of one OCMW) always shares its child's fate: the two
+    are the same women, and rounding cannot tell them apart.
 
     Parameters
     ----------
@@ -204,6 +255,8 @@ def secondary(m: Model, rels: list[Relation], withheld: dict[Cell, str], min_cou
     while changed:  # each pass only adds cells, so this ends
         changed = False
         for relation in rels:
+            if relation[0][3] == MEANS and len(relation[1]) > 1:
+                continue  # rounding protects many means already: the audit asks for the rest
             hidden = [c for c in (relation[0], *relation[1]) if c in withheld]
             if len(hidden) != 1:
                 continue
@@ -323,28 +376,22 @@ def _repair(
     added, touched = False, set()  # one complement per relation and round: then audit again
     groups = count_groups(m)
     around: dict[Cell, list[Relation]] = defaultdict(list)
-    above: dict[Cell, list[Cell]] = defaultdict(list)
     for relation in rels:
-        around[relation[0]].append(relation)
-        for kid in relation[1]:
-            around[kid].append(relation)
-            above[kid].append(relation[0])
+        for member in (relation[0], *relation[1]):
+            around[member].append(relation)
     for target in failing:
-        cell: Cell | None = target
         rule = f"secondary: audit repair for {_label(target)}"
-        while cell is not None:  # no complement left here: widen one level up
-            done = False
-            for relation in around[cell]:
-                if relation[0] in touched:
-                    done = True
-                    break
-                choice = _complement(cell, relation, m, withheld, min_count)
-                if choice is not None:
-                    _withhold(choice, rule, withheld, rules, groups)
-                    added, done = True, True
-                    touched.add(relation[0])
-                    break
-            cell = None if done or not above[cell] else above[cell][0]
+        # the least protected relation first: the one with the fewest withheld members
+        ranked = sorted(around[target], key=lambda r: sum(c in withheld for c in (r[0], *r[1])))
+        for relation in ranked:
+            if relation[0] in touched:
+                break  # this round has added next to it already: audit again first
+            choice = _complement(target, relation, m, withheld, min_count)
+            if choice is not None:
+                _withhold(choice, rule, withheld, rules, groups)
+                added = True
+                touched.add(relation[0])
+                break
     return added
 
 

@@ -247,9 +247,7 @@ def begin_end_chart(items_unit: pd.DataFrame, lang: str, labels: dict[str, str])
         for y, b, e in zip(ys, rows["baseline"], rows["endline"], strict=True)
         if pd.isna(b) and pd.isna(e)
     ]
-    texts = pd.DataFrame(
-        text_rows, columns=["x", "y", "label", "colour", "ha", "size", "fontweight"]
-    )
+    texts = pd.DataFrame(text_rows, columns=["x", "y", "label", "colour", "ha", "size", "fontweight"])
 
     # Build in place (`+=`): `+` deep-copies the whole plot at every step, which is slow.
     plot = p9.ggplot()

@@ -400,7 +400,7 @@ def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     ]
 
 
-UNKNOWN = "unknown"  # the subgroup value of a woman whose value is missing
+UNKNOWN = "unknown"  # women whose subgroup value is missing (not tabulated)
 SUBGROUP_COLUMNS = [
     "level",
     "unit",
@@ -421,8 +421,8 @@ def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: d
     """National scores per subgroup (age, diploma, born in Belgium, city size) and item.
 
     A woman's value is that of her home row (:func:`home_rows`), the row that also decides her
-    OCMW; women without a value form the value ``unknown``. So the values of a subgroup
-    partition the women exactly, and the disclosure step can rely on their sums.
+    OCMW; women without a value are in no row. So the values of a subgroup and the women
+    without one partition the unit exactly, and the disclosure step can rely on their sums.
     """
     long = paired_long(protected, instrument)
     home = home_rows(protected).set_index("pseudonym")
@@ -433,6 +433,7 @@ def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: d
         own = home[column].astype("string") if column in home else pd.Series(pd.NA, index=home.index)
         own = own.where(own.isin(values)).fillna(UNKNOWN)
         tagged = long.assign(value=long["pseudonym"].map(own).fillna(UNKNOWN))
+        tagged = tagged[tagged["value"] != UNKNOWN]
         paired = tagged["d"].notna()
         tagged = tagged.assign(
             b_any=tagged["b"].notna(),
@@ -449,8 +450,8 @@ def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: d
             mean_endline=("pe", "mean"),
             mean_diff=("d", "mean"),
         )
-        # every value of the config (and unknown) gets its rows, also when no woman has it
-        full = pd.MultiIndex.from_product([[*values, UNKNOWN], [v.name for v in instrument.items()]])
+        # every value of the config gets its rows, also when no woman has it
+        full = pd.MultiIndex.from_product([values, [v.name for v in instrument.items()]])
         stats = stats.reindex(full).rename_axis(["value", "item"]).reset_index()
         frames.append(stats.assign(subgroup=column))
     if not frames:

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import MAIN
 
 from miriam import report
 
@@ -26,8 +25,7 @@ def _run(*args: str) -> str:
 
 def _pdf(build, lang, name="national"):
     path = build.doc(name, lang, "pdf")
-    if not path.exists():
-        pytest.skip(f"{name}.pdf ({lang}) not rendered")
+    assert path.exists(), f"{name}.pdf ({lang}) not rendered"
     return path
 
 
@@ -38,10 +36,10 @@ def _flat(text: str) -> str:
 @pytest.mark.parametrize("lang", ["nl", "fr"])
 def test_key_numbers_equal_the_indicator_tables(build, lang):
     text = _flat(_run("pdftotext", "-layout", str(_pdf(build, lang)), "-"))
-    items = build.tables[MAIN]["items"]
+    items = build.table("items")
     national = items[items["level"] == "national"]
     fmt = report.Fmt(lang)
-    instrument = build.instruments[MAIN]
+    instrument = build.instrument()
     for var in instrument.items("domain"):
         row = national[national["item"] == var.name].iloc[0]
         printed = " ".join(
@@ -49,15 +47,13 @@ def test_key_numbers_equal_the_indicator_tables(build, lang):
         )
         label = var.label[lang]
         assert _flat(f"{label} {printed}") in text, f"{label}: {printed}"
-    leisure = national[national["item"] == "dom_leisure"].iloc[0]
-    assert fmt.score(leisure["mean_baseline"]) == "4,0" and "4,0" in text
-    shares = build.tables[MAIN]["shares"]
+    shares = build.table("shares")
     for indicator, wave in (("progress_domains", "change"), ("feels_stronger", "endline")):
         pct = shares[
             (shares["level"] == "national") & (shares["indicator"] == indicator) & (shares["wave"] == wave)
         ]
         assert _flat(fmt.pct100(pct["pct"].iloc[0])) in text, indicator
-    women = build.tables[MAIN]["units"].query("level == 'national'")["n_women"].iloc[0]
+    women = build.table("units").query("level == 'national'")["n_women"].iloc[0]
     assert _flat(fmt.int(women)) in text
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import TEST_WINDOW, make_nrn
+from helpers import TEST_WINDOW, make_nrn
 
 from miriam import clean
 

@@ -201,9 +201,7 @@ def test_dutch_alt_text_states_every_number():
     alt = figures.alt_text(rows, "nl", LABELS["nl"], "Antwerpen")
     assert alt.startswith("Gemiddelde score op de levensdomeinen bij begin- en eindmeting")
     assert "Antwerpen (n=52)" in alt
-    assert (
-        "Financieel van 5,2 naar 5,9 (+0,7)" in alt and "Vrije tijd van 4,1 naar 5,6 (+1,5)" in alt
-    )
+    assert "Financieel van 5,2 naar 5,9 (+0,7)" in alt and "Vrije tijd van 4,1 naar 5,6 (+1,5)" in alt
 
 
 @pytest.mark.parametrize(

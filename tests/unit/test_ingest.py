@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DEMO_KEY, make_nrn
+from helpers import DEMO_KEY, make_nrn
 
 from miriam import ingest, nrn
 from miriam.errors import ConfigError, InputError

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from conftest import make_nrn
+from helpers import make_nrn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -1,8 +1,9 @@
-"""End to end: the whole workflow on a small seeded cohort, run by Snakemake as a user would.
+"""End to end: the whole workflow on two small seeded cohorts (one per instrument version and
+export layout), run by Snakemake as a user would (the session's ``workflow_build``).
 
-One build (module-scoped fixture, about half a minute) is checked for: the outputs a user
-expects, the privacy promise (no planted identifier in any file the pipeline wrote), Dutch and
-French carrying the same numbers, and counts that reconcile from raw rows to the report's n.
+Checked: the outputs a user expects, the privacy promise (no planted identifier in any file the
+pipeline wrote), Dutch and French carrying the same numbers, counts that reconcile from raw
+rows to the report's n, the older instrument's report, and the trend over both cohorts.
 """
 
 from __future__ import annotations
@@ -11,94 +12,19 @@ import html
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from helpers import SMALL_COHORT, WIDE_COHORT
 
-ROOT = Path(__file__).resolve().parents[2]
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
-COHORT = "test-small"
+COHORT = SMALL_COHORT["cohort"]
 pytestmark = pytest.mark.workflow
-
-SMALL_COHORT = {
-    "cohort": COHORT,
-    "label": "2023-2024",
-    "demo": True,
-    "instrument": "miriam-2023",
-    "window": {"start": "2023-09-01", "end": "2024-08-31"},
-    "measurement": {"baseline": "2023-11", "endline": "2024-06"},
-    "demo_pseudonym_key": "test-small-demo-key",
-    "synthetic": {"seed": 7, "women": 170, "canaries": True},
-    "exports": [
-        {
-            "path": "raw/demo/test-small/beginmeting_nl.csv",
-            "wave": "baseline",
-            "language": "nl",
-            "format": "csv",
-            "encoding": "utf-8",
-            "delimiter": ",",
-        },
-        {
-            "path": "raw/demo/test-small/beginmeting_fr.xlsx",
-            "wave": "baseline",
-            "language": "fr",
-            "format": "xlsx",
-        },
-        {
-            "path": "raw/demo/test-small/eindmeting_nl.csv",
-            "wave": "endline",
-            "language": "nl",
-            "format": "csv",
-            "encoding": "cp1252",
-            "delimiter": ";",
-        },
-        {
-            "path": "raw/demo/test-small/eindmeting_fr.xlsx",
-            "wave": "endline",
-            "language": "fr",
-            "format": "xlsx",
-        },
-    ],
-    "projects": [
-        {"id": "antwerpen", "ocmws": [11002], "since": 2017},
-        {"id": "eeklo-maldegem", "ocmws": [43005, 43010], "since": 2021},
-        {"id": "gent", "ocmws": [44021], "since": 2023},
-        {"id": "schaarbeek", "ocmws": [21015], "since": 2018},
-        {"id": "liege", "ocmws": [62063], "since": 2017},
-        {"id": "herve", "ocmws": [63035], "since": 2023},
-    ],
-}
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("pipeline")
-    shutil.copytree(ROOT / "config", work / "config")
-    (work / "config" / "cohorts" / f"{COHORT}.yaml").write_text(yaml.safe_dump(SMALL_COHORT))
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    config["cohorts"] = [COHORT]
-    (work / "config" / "config.yaml").write_text(yaml.safe_dump(config))
-    result = subprocess.run(
-        [
-            str(SNAKEMAKE),
-            "-s",
-            str(ROOT / "Snakefile"),
-            "-d",
-            str(work),
-            "--cores",
-            "2",
-            "--configfile",
-            str(work / "config" / "config.yaml"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-5000:]
-    return work
+def build(workflow_build) -> Path:
+    return workflow_build
 
 
 def _report(build: Path) -> Path:
@@ -233,3 +159,22 @@ def test_counts_reconcile_from_raw_rows_to_the_report(build):
 def test_private_zone_is_owner_only(build):
     private = build / "private" / COHORT
     assert private.stat().st_mode & 0o077 == 0
+
+
+def test_the_older_instrument_and_layout_reach_the_report(build):
+    results = build / "results" / WIDE_COHORT["cohort"]
+    scores = pd.read_csv(results / "items.csv")
+    assert {"dom_activation", "dom_childcare", "emp_total"} <= set(scores["item"])
+    national = (results / "report" / "nl" / "national.html").read_text(encoding="utf-8")
+    assert "Sociale activering" in national
+    for lang in ("nl", "fr"):
+        assert (results / "report" / lang / "national.pdf").stat().st_size > 1000
+
+
+def test_the_trend_spans_both_cohorts(build):
+    reach = pd.read_csv(build / "results" / "trend" / "reach.csv")
+    assert set(reach["label"]) == {SMALL_COHORT["label"], WIDE_COHORT["label"]}
+    scores = pd.read_csv(build / "results" / "trend" / "scores.csv")
+    comparable = scores[scores["comparable"]]
+    assert set(comparable["label"]) == {SMALL_COHORT["label"], WIDE_COHORT["label"]}
+    assert "dom_financial" in set(comparable["item"]) and "emp_total" not in set(comparable["item"])
