@@ -1,7 +1,7 @@
 """The audit: attack the published tables and measure how well each withheld value survives.
 
 For every withheld value the audit computes the tightest interval [lower, upper] that the
-published numbers prove, by linear programming (scipy's HiGHS through ``linprog``), and compares
+published numbers prove, by linear programming (HiGHS, through its own Python interface), and compares
 its width with the protection required (docs/disclosure.md). It sees the published families as
 the same cells and relations as the suppression does (:mod:`miriam.cells`). The attacker is
 given:
@@ -30,10 +30,11 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_array
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csc_array
 
 from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build
 from miriam.disclose import PRIMARY, REASONS, TEST_DECIMALS
@@ -501,6 +502,8 @@ def _intervals(
                 out.update(cache[key])
                 continue
         program = _Program(cells, by_root[root], system.bounds)
+        if enough:  # two programs that push all targets at once often prove most of them
+            program.sweep([t for t in wanted if enough.get(t, INF) < INF])
         solved = {t: program.min_max(t, (enough or {}).get(t, INF)) for t in wanted}
         if key is not None:
             cache[key] = solved
@@ -508,37 +511,85 @@ def _intervals(
     return out
 
 
+def _solver() -> highspy.Highs:
+    """One HiGHS instance per process, reused for every program (it prints its banner once)."""
+    if not _SOLVER:
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        _SOLVER.append(solver)
+    return _SOLVER[0]
+
+
+_SOLVER: list = []
+
+
 class _Program:
-    """One component's linear program, built once and solved for min and max of each cell."""
+    """One component's linear program, built once and solved for min and max of each cell.
+
+    HiGHS itself (highspy) rather than scipy's linprog: the model is passed once and only
+    the objective changes between solves, so HiGHS starts each solve from the previous basis
+    (a solve then takes a few iterations instead of a fresh start: 10-30 times faster on the
+    large count components).
+    """
 
     def __init__(self, cells: list[Cell], rows: list[Row], bounds: dict) -> None:
         self.index = {c: i for i, c in enumerate(cells)}
-        eq: list[tuple[dict[Cell, float], float]] = []
-        ub: list[tuple[dict[Cell, float], float]] = []
-        for coefs, lo, hi in rows:
-            if lo == hi:
-                eq.append((coefs, lo))
-                continue
-            if hi < INF:
-                ub.append((coefs, hi))
-            if lo > -INF:
-                ub.append(({c: -v for c, v in coefs.items()}, -lo))
-        self.a_eq, self.b_eq = self._matrix(eq)
-        self.a_ub, self.b_ub = self._matrix(ub)
-        self.box = [tuple(None if math.isinf(x) else x for x in bounds[c]) for c in cells]
-        # every solution found is a point the attacker cannot exclude: keep their span
-        self.seen_lo = np.full(len(cells), INF)
-        self.seen_hi = np.full(len(cells), -INF)
-
-    def _matrix(self, rows: list[tuple[dict[Cell, float], float]]):
-        if not rows:
-            return None, None
+        n = len(cells)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, len(rows)
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.array([bounds[c][0] for c in cells], dtype=float)
+        lp.col_upper_ = np.array([bounds[c][1] for c in cells], dtype=float)
+        lp.row_lower_ = np.array([lo for _, lo, _ in rows], dtype=float)
+        lp.row_upper_ = np.array([hi for _, _, hi in rows], dtype=float)
         data, ri, ci = [], [], []
-        for r, (coefs, _) in enumerate(rows):
+        for r, (coefs, _, _) in enumerate(rows):
             for c, v in coefs.items():
                 data.append(v), ri.append(r), ci.append(self.index[c])
-        shape = (len(rows), len(self.index))
-        return csr_array((data, (ri, ci)), shape=shape), np.array([b for _, b in rows])
+        matrix = csc_array((data, (ri, ci)), shape=(len(rows), n))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, len(rows)
+        self.lp = lp
+        self.columns = np.arange(n, dtype=np.int32)
+        # every solution found is a point the attacker cannot exclude: keep their span
+        self.seen_lo = np.full(n, INF)
+        self.seen_hi = np.full(n, -INF)
+
+    def _load(self) -> highspy.Highs:
+        solver = _solver()
+        if _LOADED[0] is not self:  # the solver is shared: load this component's model
+            solver.passModel(self.lp)
+            _LOADED[:] = [self]
+        return solver
+
+    def _solve(self, cost: np.ndarray) -> np.ndarray | None:
+        """Minimise cost . x; the solution, or None when unbounded."""
+        solver = self._load()
+        solver.changeColsCost(len(cost), self.columns, cost)
+        solver.run()
+        status = solver.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise DisclosureError(f"the audit's linear program failed ({solver.modelStatusToString(status)})")
+        x = np.asarray(solver.getSolution().col_value)
+        self.seen_lo = np.minimum(self.seen_lo, x)
+        self.seen_hi = np.maximum(self.seen_hi, x)
+        return x
+
+    def sweep(self, targets: list[Cell]) -> None:
+        """Minimise, then maximise, the sum of the targets: each solution is a point the
+        attacker cannot exclude, and together they often span every target's interval."""
+        if len(targets) < 2:
+            return
+        cost = np.zeros(len(self.index))
+        where = [self.index[t] for t in targets]
+        cost[where] = 1.0
+        for sign in (1.0, -1.0):
+            self._solve(sign * cost)
 
     def min_max(self, target: Cell, enough: float = INF) -> tuple[float, float, bool]:
         """Min and max of `target` (infinite when nothing bounds it on that side), exact.
@@ -550,26 +601,14 @@ class _Program:
             return float(self.seen_lo[i]), float(self.seen_hi[i]), False
         result = []
         for sign in (1.0, -1.0):
-            c = np.zeros(len(self.index))
-            c[self.index[target]] = sign
-            res = linprog(
-                c,
-                A_ub=self.a_ub,
-                b_ub=self.b_ub,
-                A_eq=self.a_eq,
-                b_eq=self.b_eq,
-                bounds=self.box,
-                method="highs",
-            )
-            if res.status == 3:
-                result.append(-sign * INF)
-            elif res.status != 0:
-                raise DisclosureError(f"the audit's linear program failed ({res.message})")
-            else:
-                result.append(sign * res.fun)
-                self.seen_lo = np.minimum(self.seen_lo, res.x)
-                self.seen_hi = np.maximum(self.seen_hi, res.x)
+            cost = np.zeros(len(self.index))
+            cost[i] = sign
+            x = self._solve(cost)
+            result.append(-sign * INF if x is None else float(x[i]))
         return result[0], result[1], True
+
+
+_LOADED: list = [None]
 
 
 def _solve_counts(
