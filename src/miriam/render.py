@@ -147,8 +147,11 @@ def _pandoc(args: list[str], source: str, cwd: Path, what: str) -> bytes:
         raise RenderError(
             f"pandoc failed ({what}): {proc.stderr.decode('utf-8', 'replace').strip()}", file=what
         )
-    if proc.stderr.strip():
-        log.warning("pandoc (%s): %s", what, proc.stderr.decode("utf-8", "replace").strip())
+    warnings = proc.stderr.decode("utf-8", "replace").strip()
+    if "Could not fetch resource" in warnings:  # a page without its CSS or figure: not a page
+        raise RenderError(f"pandoc could not embed a resource ({what}): {warnings}", file=what)
+    if warnings:
+        log.warning("pandoc (%s): %s", what, warnings)
     return proc.stdout
 
 
@@ -160,6 +163,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 def _prepare(qmd: Path, assets: Path) -> tuple[str, list[str]]:
     """The source with the engine filled in, and the pandoc options common to both formats."""
+    qmd = qmd.resolve()  # pandoc runs in the source's directory: every path must be absolute
     label = engine_label("pandoc")
     text = qmd.read_text(encoding="utf-8").replace(ENGINE_SHORTCODE, label)
     meta = front_matter(text)
@@ -174,7 +178,7 @@ def _prepare(qmd: Path, assets: Path) -> tuple[str, list[str]]:
 
 def to_html(qmd: Path, *, assets: Path = ASSETS) -> bytes:
     """Self-contained HTML (CSS and SVG figures embedded) from pandoc."""
-    qmd = Path(qmd)
+    qmd = Path(qmd).resolve()
     text, common = _prepare(qmd, assets)
     css = qmd.parent / "style.css"
     args = [

@@ -145,3 +145,18 @@ def test_quarto_renders_the_same_sources(sources, tmp_path):
     html = (project / "national.html").read_text(encoding="utf-8")
     assert 'lang="fr-BE"' in html and "Réalisé avec Quarto" in html
     assert (project / "national.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_page_whose_resource_is_missing_is_an_error_not_a_page(tmp_path, monkeypatch):
+    """A relative source path (as the workflow passes them) still finds its CSS; a figure that
+    does not exist stops the render instead of leaving a broken image in the page."""
+    (tmp_path / "style.css").write_text("body { color: black; }", encoding="utf-8")
+    good = tmp_path / "good.qmd"
+    good.write_text("---\ntitle: x\nlang: nl-BE\n---\n\nTekst.\n", encoding="utf-8")
+    bad = tmp_path / "bad.qmd"
+    bad.write_text("---\ntitle: x\nlang: nl-BE\n---\n\n![x](figures/none.svg)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path.parent)
+    html = render.to_html(Path(tmp_path.name) / "good.qmd").decode("utf-8")
+    assert "color: black" in html and 'href="style.css"' not in html
+    with pytest.raises(render.RenderError, match="could not embed"):
+        render.to_html(Path(tmp_path.name) / "bad.qmd")
