@@ -6,7 +6,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-CONDA_ONLY = {"python", "quarto"}  # quarto: a binary from conda-forge, not installable by pip here
+# quarto: a binary from conda-forge, not installable by pip here; pip: only installs the package
+CONDA_ONLY = {"python", "quarto", "pip"}
 
 
 def _pip_pins() -> dict[str, str]:
@@ -23,7 +24,9 @@ def _conda_pins() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pins = {}
     for dep in env["dependencies"]:
-        name, version = re.split(r"=+", dep, maxsplit=1)
+        if isinstance(dep, dict):  # the pip section: the package itself
+            continue
+        name, version = (re.split(r"=+", dep, maxsplit=1) + [""])[:2]
         pins[name.lower()] = version
     return pins
 
@@ -35,3 +38,17 @@ def test_same_packages_and_versions():
 
 def test_conda_environment_provides_quarto():
     assert "quarto" in _conda_pins()
+
+
+def test_every_pin_is_exact_and_the_package_is_installed():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert all(v for k, v in _conda_pins().items() if k != "pip"), "every package pinned"
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip  # rules run with --software-deployment-method conda import miriam
+
+
+def test_every_rule_names_the_environment():
+    rules = (ROOT / "workflow" / "rules").glob("*.smk")
+    for path in rules:
+        text = path.read_text()
+        assert text.count("script:") == text.count("conda:"), path.name

@@ -20,6 +20,8 @@ rule clean_responses:
         "logs/clean_responses/{cohort}.log",
     benchmark:
         "benchmarks/clean_responses/{cohort}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     script:

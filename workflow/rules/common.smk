@@ -16,6 +16,9 @@ COHORTS = {
     for name in config["cohorts"]
 }
 OCMW_REFERENCE = config["reference"]["ocmw"]
+# One software environment for all rules, used with `--software-deployment-method conda`. The
+# project's environment.yml (it also installs the miriam package); relative to the rule files.
+CONDA_ENV = "../../environment.yml"
 GROUPS = "config/reference/groups.yaml"
 INDICATOR_CATALOGUE = "config/indicators.yaml"
 NAME_ALIASES = "config/reference/name_aliases.yaml"

@@ -17,6 +17,8 @@ for demo_name, demo_cohort in COHORTS.items():
             f"logs/generate_demo_exports/{demo_name}.log",
         benchmark:
             f"benchmarks/generate_demo_exports/{demo_name}.tsv"
+        conda:
+            CONDA_ENV
         params:
             cohort=demo_name,
         script:

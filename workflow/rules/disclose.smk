@@ -40,6 +40,8 @@ rule disclose_indicators:
         "logs/disclose_indicators/{cohort}.log",
     benchmark:
         "benchmarks/disclose_indicators/{cohort}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     params:

@@ -9,6 +9,8 @@ rule make_figures:
         "logs/make_figures/{cohort}_{lang}.log",
     benchmark:
         "benchmarks/make_figures/{cohort}_{lang}.tsv"
+    conda:
+        CONDA_ENV
     params:
         lang="{lang}",
         instrument=get_instrument,

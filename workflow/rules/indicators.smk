@@ -25,6 +25,8 @@ rule compute_indicators:
         "logs/compute_indicators/{cohort}.log",
     benchmark:
         "benchmarks/compute_indicators/{cohort}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     script:

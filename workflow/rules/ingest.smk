@@ -13,6 +13,8 @@ rule ingest_exports:
         "logs/ingest_exports/{cohort}.log",
     benchmark:
         "benchmarks/ingest_exports/{cohort}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     params:

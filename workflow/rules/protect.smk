@@ -11,6 +11,8 @@ rule protect_responses:
         "logs/protect_responses/{cohort}.log",
     benchmark:
         "benchmarks/protect_responses/{cohort}.tsv"
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     params:

@@ -22,6 +22,8 @@ rule write_manifest:
         "logs/write_manifest/{cohort}.log",
     benchmark:
         "benchmarks/write_manifest/{cohort}.tsv"
+    conda:
+        CONDA_ENV
     params:
         workflow_dir=workflow.basedir,
     script:

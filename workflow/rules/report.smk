@@ -28,6 +28,8 @@ rule write_report_sources:
         "logs/write_report_sources/{cohort}_{lang}.log",
     benchmark:
         "benchmarks/write_report_sources/{cohort}_{lang}.tsv"
+    conda:
+        CONDA_ENV
     params:
         lang="{lang}",
         min_n=config["disclosure"]["min_n"],
@@ -44,6 +46,8 @@ rule render_report:
         "logs/render_report/{cohort}_{lang}.log",
     benchmark:
         "benchmarks/render_report/{cohort}_{lang}.tsv"
+    conda:
+        CONDA_ENV
     params:
         formats=config["formats"],
         engine=config["render"]["engine"],
@@ -64,6 +68,8 @@ rule write_index:
         "logs/write_index/{cohort}.log",
     benchmark:
         "benchmarks/write_index/{cohort}.tsv"
+    conda:
+        CONDA_ENV
     params:
         languages=config["languages"],
     script:

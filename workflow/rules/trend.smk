@@ -23,6 +23,8 @@ rule compute_trend:
         "logs/compute_trend/trend.log",
     benchmark:
         "benchmarks/compute_trend/trend.tsv"
+    conda:
+        CONDA_ENV
     params:
         cohorts=list(COHORTS),
     script:
