@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from miriam.config import instrument_path, load_instrument, load_yaml
+from miriam.config import instrument_path, load_catalogue, load_instrument, load_yaml
 
 KIND_TEXT = {
     "item_change": "per score item: n at each wave and paired; means over paired women; difference; % improved / unchanged / declined",
@@ -19,17 +19,59 @@ KIND_TEXT = {
 }
 
 
-def render(catalogue: dict, instrument_version: str = "miriam-2023") -> str:
+UNIT = {
+    "item_change": "mean score (the item's scale) and difference; % of women",
+    "progress": "% of women",
+    "share": "% of women (and count)",
+    "paired_share": "% of women at each wave; change in percentage points",
+    "distribution": "count and % per category",
+}
+LEVELS = ("national", "region", "project", "ocmw")
+
+
+def population(spec: dict) -> str:
+    """Who an indicator counts, in words (from its kind, wave, restriction and denominator)."""
+    kind = spec["kind"]
+    if kind in ("item_change", "progress"):
+        text = "women with a score at both waves"
+        if kind == "progress":
+            text += " (on enough of the group's items)"
+    elif kind == "paired_share":
+        text = "women who answered at both waves"
+    elif spec.get("denominator") == "women":
+        text = "every woman of the unit (no answer counts as no)"
+    else:
+        text = f"women who answered at the {spec.get('wave', '')}"
+    if spec.get("where"):
+        text += ", among those with " + ", ".join(f"{k} = {v}" for k, v in spec["where"].items())
+    return text
+
+
+def levels_of(family: str, config: dict | None) -> str:
+    wanted = ((config or {}).get("disclosure", {}).get("levels") or {}).get(family)
+    return ", ".join(wanted or LEVELS)
+
+
+def render(catalogue: dict, instrument_version: str = "miriam-2023", config: dict | None = None) -> str:
     instrument = load_instrument(instrument_path(instrument_version))
+    family = {
+        "item_change": "items",
+        "progress": "shares",
+        "share": "shares",
+        "paired_share": "shares",
+        "distribution": "distributions",
+    }
     lines = [
         "# Indicator catalogue",
         "",
-        "Generated from `config/indicators.yaml` by `python -m miriam.catalogue`; do not edit by hand.",
-        "Levels: OCMW, project, region, national (subgroups: national). Every number passes",
-        "disclosure control (docs/disclosure.md) before it is published.",
+        "Generated from `config/indicators.yaml` (and `config/config.yaml` for the published",
+        "levels) by `python -m miriam.catalogue`; do not edit by hand. Every number passes",
+        "disclosure control (docs/disclosure.md) before it is published; the table a number is",
+        "published in is `results/<cohort>/<table>.csv`, described column by column in",
+        "`results/<cohort>/data_dictionary.csv`.",
         "",
-        "| id | kind | definition (NL) | définition (FR) | computation |",
-        "|---|---|---|---|---|",
+        "| id | label (NL / FR) | kind | population | unit | table, levels | computation |",
+        "|---|---|---|---|---|---|---|",
     ]
     for spec in catalogue["indicators"]:
         detail = KIND_TEXT[spec["kind"]]
@@ -37,12 +79,27 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023") -> str:
             detail += f"; variable `{spec['variable']}`"
         if "codes" in spec:
             detail += f", answers {', '.join(map(str, spec['codes']))}"
-        if "where" in spec:
-            detail += f", among women with {spec['where']}"
+        if spec["kind"] == "progress":
+            detail += f"; threshold {spec['above']}, at least {catalogue.get('progress_min_items', 1)} items"
+        table = family[spec["kind"]]
         lines.append(
-            f"| `{spec['id']}` | {spec['kind']} | {spec['definition']['nl']} | {spec['definition']['fr']} | {detail} |"
+            f"| `{spec['id']}` | {spec['label']['nl']} / {spec['label']['fr']} | {spec['kind']} | "
+            f"{population(spec)} | {UNIT[spec['kind']]} | {table}: {levels_of(table, config)} | {detail} |"
         )
+    lines += ["", "## Definitions", ""]
+    for spec in catalogue["indicators"]:
+        lines += [
+            f"- `{spec['id']}`: {spec['definition']['nl']}",
+            f"  / {spec['definition']['fr']}",
+        ]
     lines += [
+        "",
+        "## Reach (table `reach`)",
+        "",
+        "Per national and regional unit: `women` (every woman with at least one kept response),",
+        "`women_paired` (with scores at both waves), `ocmws`, `projects` and `consortia` (projects",
+        "of several OCMWs) taking part, and `new_entrants` (projects whose first year is this",
+        "cohort's). The last four count organisations, which the programme makes public.",
         "",
         "## Score items",
         "",
@@ -53,7 +110,7 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023") -> str:
         lines.append(
             f"| `{var.name}` | {var.group} | {var.label['nl']} | {var.label['fr']} | {var.scale['min']}-{var.scale['max']} |"
         )
-    lines += ["", "## Subgroups", ""]
+    lines += ["", "## Subgroups (table `subgroups`, national)", ""]
     for subgroup in catalogue.get("subgroups", []):
         values = "; ".join(f"`{k}`: {v['nl']} / {v['fr']}" for k, v in subgroup["values"].items())
         lines.append(
@@ -61,16 +118,18 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023") -> str:
         )
     lines += [
         "",
-        "## Statistical annex",
+        "## Statistical annex (table `tests`, " + levels_of("tests", config) + ")",
         "",
         "Per item and unit, over women with both scores: mean difference, SD, SE, 95 % CI, paired t,",
         "df, two-sided p; Wilcoxon signed-rank V and p (zeros dropped, normal approximation with",
         "continuity correction, as R's wilcox.test); Cohen's d_z; matched-pairs rank-biserial r.",
         "p-values are Holm-adjusted over the items of the instrument within a unit.",
+        "Missing data: a woman counts for an item when she has a valid score at both waves; a",
+        "rejected value (out of range, not a whole number) is missing for that item only.",
         "",
     ]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    sys.stdout.write(render(load_yaml("config/indicators.yaml")))
+    sys.stdout.write(render(load_catalogue("config/indicators.yaml"), config=load_yaml("config/config.yaml")))

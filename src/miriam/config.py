@@ -233,6 +233,51 @@ def load_cohort(path: str | Path) -> Cohort:
     )
 
 
+#: Columns the protect stage derives from the codebook's variables: a catalogue entry may use
+#: them although no codebook declares them.
+DERIVED_VARIABLES = frozenset(
+    {
+        "age_band",
+        "age_group",
+        "birth_country_group",
+        "born_in_belgium",
+        "language_groups",
+        "children_age_bands",
+        "diploma_level",
+        "city_size",
+        "stop_timing",
+    }
+)
+
+
+def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) -> dict[str, Any]:
+    """The indicator catalogue, validated, with every variable checked against the codebooks.
+
+    An entry whose variable no instrument version has is an error (a typo would otherwise
+    make the indicator vanish silently); an entry that only some versions have is fine: a
+    cohort of another version simply has no such question.
+    """
+    data = validate(load_yaml(path), "indicators", path)
+    directory = Path(instruments_dir) if instruments_dir else ROOT / "config" / "instruments"
+    known = set(DERIVED_VARIABLES)
+    for file in sorted(directory.glob("*.yaml")):
+        known |= set(load_yaml(file).get("variables", {}))
+    ids = [spec["id"] for spec in data["indicators"]]
+    for i, spec in enumerate(data["indicators"]):
+        if ids.count(spec["id"]) > 1:
+            raise ConfigError(
+                f"indicator id '{spec['id']}' is used twice", file=str(path), expected="unique ids"
+            )
+        for variable in [spec.get("variable"), *spec.get("where", {})]:
+            if variable is not None and variable not in known:
+                raise ConfigError(
+                    f"key 'indicators/{i}' ({spec['id']}): variable '{variable}' is in no codebook",
+                    file=str(path),
+                    expected=f"a variable of config/instruments/*.yaml or one of {sorted(DERIVED_VARIABLES)}",
+                )
+    return data
+
+
 def load_config(path: str | Path = "config/config.yaml") -> dict[str, Any]:
     return validate(load_yaml(path), "config", path)
 

@@ -388,8 +388,14 @@ def _repair(
                 break  # this round has added next to it already: audit again first
             choice = _complement(target, relation, m, withheld, min_count)
             if choice is not None:
+                before = set(withheld)
                 _withhold(choice, rule, withheld, rules, groups)
                 added = True
+                # The complement took its unit's other counts with it (one fate): every
+                # relation they are in has changed, so the values there are audited again
+                # before anything more is withheld next to them.
+                for cell in set(withheld) - before:
+                    touched.update(r[0] for r in around[cell])
                 touched.add(relation[0])
                 break
     return added
@@ -490,9 +496,10 @@ def row_keys(df: pd.DataFrame, kind: str) -> list[str]:
 
 
 def _unit_flags(published: dict[str, pd.DataFrame], m: Model, withheld: dict[Cell, str]) -> pd.DataFrame:
-    """`published` is True when a unit's counts are shown and at least one of its items is.
-
-    That is what a chart or a factsheet of the unit needs; `reason` then explains a False.
+    """`published` is True when at least one of a unit's items has its means shown: what a
+    chart or a factsheet of the unit needs. Its counts may still be withheld (a complement of
+    a smaller neighbour's): the factsheet then prints the results without n. `reason` gives
+    the counts' reason, or for an unpublished unit the most telling reason of its means.
     """
     units = published[m.units_name].copy()
     item_reasons: dict[str, list[str]] = defaultdict(list)
@@ -505,11 +512,12 @@ def _unit_flags(published: dict[str, pd.DataFrame], m: Model, withheld: dict[Cel
         shown = set(scores.loc[scores["mean_diff"].notna(), "unit"].astype(str))
     flags, reasons = [], []
     for unit, reason in zip(units["unit"].astype(str), units["reason"], strict=True):
-        ok = reason == "" and (unit in shown or not m.scores_name)
+        ok = unit in shown if m.scores_name else reason == ""
         flags.append(ok)
-        if reason == "" and not ok:
-            reason = min(item_reasons.get(unit, ["n_below_min_n"]), key=REASONS.index)
-        reasons.append("" if ok else reason)
+        if not ok:
+            means = min(item_reasons.get(unit, ["n_below_min_n"]), key=REASONS.index)
+            reason = min((r for r in (reason, means) if r), key=REASONS.index)
+        reasons.append(reason)
     units["published"] = pd.array(flags, dtype="boolean")
     units["reason"] = pd.array(reasons, dtype="string")
     return units

@@ -144,6 +144,15 @@ def format_diff(value: float, lang: str) -> str:
     return format_decimal(rounded, format="+0.0;-0.0", locale=LOCALES[lang])
 
 
+def printed_diff(baseline: float, endline: float, diff: float) -> float:
+    """The difference a reader can check: printed end minus printed begin (both rounded to
+    one decimal), so that "5,0 -> 5,7" reads "+0,7"; the exact mean difference is in the
+    statistical annex. Falls back to `diff` when a mean is missing."""
+    if baseline is None or endline is None or pd.isna(baseline) or pd.isna(endline):
+        return diff
+    return float(_round1(endline) - _round1(baseline))
+
+
 # --- theme and chart ------------------------------------------------------------------------
 
 
@@ -233,9 +242,13 @@ def begin_end_chart(items_unit: pd.DataFrame, lang: str, labels: dict[str, str])
     small, note = BASE_SIZE - 1, "#555555"
     # (x, y, label, colour key, ha, size, weight): differences, column header, scale anchors,
     # and "not published" in the row of a withheld item.
+    shown = [
+        printed_diff(b, e, d)
+        for b, e, d in zip(rows["baseline"], rows["endline"], df["mean_diff"], strict=True)
+    ]
     text_rows = [
         (DIFF_X, y, format_diff(v, lang), _direction(v), "right", BASE_SIZE, "bold")
-        for y, v in zip(ys, df["mean_diff"], strict=True)
+        for y, v in zip(ys, shown, strict=True)
     ]
     text_rows += [
         (DIFF_X, n + 0.75, t["diff"], "note", "right", small, "normal"),
@@ -347,7 +360,7 @@ def alt_text(
                 label=label,
                 begin=format_score(row.mean_baseline, lang),
                 end=format_score(row.mean_endline, lang),
-                diff=format_diff(row.mean_diff, lang),
+                diff=format_diff(printed_diff(row.mean_baseline, row.mean_endline, row.mean_diff), lang),
             )
         )
     lead = t["lead"].format(group=group_phrase, unit=unit_name, n=_n_phrase(items_unit, t))

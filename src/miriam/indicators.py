@@ -262,7 +262,13 @@ def share_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument
         var, codes = spec["variable"], spec["codes"]
         if spec["kind"] == "share":
             col = f"{var}@{spec['wave']}"
-            population = frame[col].notna() & _where(frame, spec)
+            # denominator "answered" (default): the women who answered; "women": every woman
+            # of the unit, a missing answer counting as "no" (full-year participation: a woman
+            # without an end form did not complete the year)
+            answered = frame[col].notna() if spec.get("denominator", "answered") == "answered" else True
+            population = answered & _where(frame, spec)
+            if not isinstance(population, pd.Series):
+                population = pd.Series(bool(population), index=frame.index)
 
             def compute(g, col=col, population=population, codes=codes, wave=spec["wave"]):
                 answered = g[population.loc[g.index]]

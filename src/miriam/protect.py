@@ -82,9 +82,19 @@ def protect(
     age_bounds: list[int],
     large_city_population: int,
     reference_year: int,
+    age_group_cut: int = 35,
+    stop_month_bands: list[int] | None = None,
+    programme_start: str | None = None,
 ) -> pd.DataFrame:
-    """Generalise quasi-identifiers and keep only what the indicators may use."""
+    """Generalise quasi-identifiers and keep only what the indicators may use.
+
+    The stop date (a date: identifying) becomes `stop_timing`, the band of whole months
+    between the start of the programme year (`programme_start`) and the stop, with the
+    lower bounds `stop_month_bands` ("0-2", "3-5", ... "9+").
+    """
     out = responses.copy()
+    if stop_month_bands and programme_start and "stop_date" in out:
+        out["stop_timing"] = stop_timing(out["stop_date"], programme_start, stop_month_bands)
     population = reference.set_index("nis_code")["population"]
     out["city_size"] = (
         out["ocmw_id"].map(population).ge(large_city_population).map({True: "large", False: "other"})
@@ -96,10 +106,10 @@ def protect(
         first_age = first.dropna(subset=["age_years"]).drop_duplicates("pseudonym")
         out["age_years"] = out["pseudonym"].map(first_age.set_index("pseudonym")["age_years"])
         out["age_band"] = age_band(out["age_years"], age_bounds)
-        out["age_group"] = out["age_years"].lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
+        out["age_group"] = age_group(out["age_years"], age_group_cut)
     elif "age_band" in out:  # exports that carry the band itself (older instruments)
         lower = out["age_band"].str.extract(r"^(\d+)")[0].astype("Float64")
-        out["age_group"] = lower.lt(35).map({True: "under_35", False: "35_plus"}).astype("string")
+        out["age_group"] = age_group(lower, age_group_cut)
     if "birth_country" in out:
         out["birth_country_group"] = first_group(out["birth_country"], groups["country_groups"], "countries")
     if "birth_country_group" in out:
@@ -130,7 +140,25 @@ def protect(
     return out[list(dict.fromkeys(keep))].sort_values(["pseudonym", "wave"]).reset_index(drop=True)
 
 
+def age_group(age: pd.Series, cut: int) -> pd.Series:
+    """The age subgroup of the report: under the cut or at least it (the codes stay
+    ``under_35`` / ``35_plus``, which the catalogue labels; the cut is config)."""
+    return age.lt(cut).map({True: "under_35", False: "35_plus"}).astype("string")
+
+
+def stop_timing(stop: pd.Series, start: str, bounds: list[int]) -> pd.Series:
+    """Whole months from `start` to the stop date, as a band: "0-2", "3-5", ..., "9+"."""
+    dates = pd.to_datetime(stop, errors="coerce")
+    begin = pd.Timestamp(start)
+    months = (dates.dt.year - begin.year) * 12 + (dates.dt.month - begin.month)
+    months = months.where(dates.dt.day >= begin.day, months - 1).clip(lower=0)
+    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:], strict=False)] + [f"{bounds[-1]}+"]
+    banded = pd.cut(months, bins=[*bounds, 10_000], right=False, labels=labels)
+    return banded.astype("string")
+
+
 PROTECTED_EXTRA = [
+    "stop_timing",
     "age_band",
     "age_group",
     "birth_country_group",

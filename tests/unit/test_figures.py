@@ -242,3 +242,24 @@ def test_house_theme_uses_dejavu_sans_and_a4_column_size():
     assert theme.themeables["text"].theme_element.properties["family"] == "DejaVu Sans"
     width, height = figures.chart_size(6)
     assert width == 6.5 and 2.3 <= height <= 3.5
+
+
+def test_printed_difference_adds_up_with_the_printed_means(tmp_path):
+    """4.96 -> 5.74 is printed "5,0" -> "5,7": the chart and alt text say "+0,7", not the exact
+    mean difference's "+0,8" (that one is in the statistical annex)."""
+    rows = pd.DataFrame(
+        {
+            "level": "national",
+            "unit": "BE",
+            "item": ["dom_financial"],
+            "group": "domain",
+            "n_paired": [900],
+            "mean_baseline": [4.96],
+            "mean_endline": [5.74],
+            "mean_diff": [0.78],
+        }
+    )
+    assert figures.printed_diff(4.96, 5.74, 0.78) == pytest.approx(0.7)
+    assert "(+0,7)" in figures.alt_text(rows, "nl", LABELS["nl"], "België")
+    svg = figures.save_svg(figures.begin_end_chart(rows, "nl", LABELS["nl"]), tmp_path / "x.svg")
+    assert "+0,7" in svg.read_text(encoding="utf-8")

@@ -178,3 +178,34 @@ def test_the_trend_spans_both_cohorts(build):
     comparable = scores[scores["comparable"]]
     assert set(comparable["label"]) == {SMALL_COHORT["label"], WIDE_COHORT["label"]}
     assert "dom_financial" in set(comparable["item"]) and "emp_total" not in set(comparable["item"])
+
+
+def test_every_published_column_is_in_the_data_dictionary(build):
+    results = build / "results" / COHORT
+    dictionary = pd.read_csv(results / "data_dictionary.csv", keep_default_na=False)
+    for table in ("items", "units", "shares", "distributions", "tests", "subgroups", "reach"):
+        columns = pd.read_csv(results / f"{table}.csv", nrows=0).columns
+        described = dictionary[dictionary["table"] == table]
+        assert list(described["column"]) == list(columns), table
+    assert (dictionary[["meaning", "label_nl", "label_fr"]] != "").all().all()
+
+
+def test_snakemake_report_has_a_caption_for_every_result(build, tmp_path):
+    """`snakemake --report` of the build: a browsable provenance report of every result."""
+    from helpers import run_workflow
+
+    done = run_workflow(build, "--report", str(tmp_path / "report.zip"), timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    import zipfile
+
+    names = zipfile.ZipFile(tmp_path / "report.zip").namelist()
+    for result in (
+        "items.csv",
+        "units.csv",
+        "shares.csv",
+        "data_dictionary.csv",
+        "manifest.json",
+        "index.html",
+    ):
+        assert any(n.endswith(result) for n in names), result
+    assert any(n.endswith(".svg") for n in names) and any(n.endswith("national.pdf") for n in names)

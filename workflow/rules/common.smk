@@ -24,6 +24,7 @@ INDICATOR_CATALOGUE = "config/indicators.yaml"
 NAME_ALIASES = "config/reference/name_aliases.yaml"
 # Templates and wording belong to the workflow, not to a project's config: found beside it.
 REPORT_SOURCES = Path(workflow.basedir) / "report"
+DATA_DICTIONARY = Path(workflow.basedir) / "workflow" / "data_dictionary.yaml"
 
 
 wildcard_constraints:

@@ -11,25 +11,30 @@ rule disclose_indicators:
             for family in INDICATOR_FAMILIES
         },
         instrument=get_instrument,
+        dictionary=DATA_DICTIONARY,
     output:
         **{
             family: f"results/{{cohort}}/{PUBLISHED_NAME[family]}.parquet"
             for family in INDICATOR_FAMILIES
         },
         **{
-            f"{family}_csv": f"results/{{cohort}}/{PUBLISHED_NAME[family]}.csv"
+            f"{family}_csv": report(
+                f"results/{{cohort}}/{PUBLISHED_NAME[family]}.csv",
+                caption=f"../report/{PUBLISHED_NAME[family]}.rst",
+                category="Indicators",
+                subcategory="{cohort}",
+            )
             for family in INDICATOR_FAMILIES
-            if family != "scores"
         },
-        scores_csv=report(
-            "results/{cohort}/items.csv",
-            caption="../report/items.rst",
-            category="Indicators",
-        ),
         disclosure_log=report(
             "results/{cohort}/disclosure_log.csv",
             caption="../report/disclosure_log.rst",
             category="Disclosure control",
+        ),
+        dictionary=report(
+            "results/{cohort}/data_dictionary.csv",
+            caption="../report/data_dictionary.rst",
+            category="Indicators",
         ),
         audit=report(
             "results/{cohort}/disclosure_audit.csv",

@@ -4,7 +4,13 @@ rule make_figures:
         units=rules.disclose_indicators.output.units,
         instrument=get_instrument,
     output:
-        directory("results/{cohort}/figures/{lang}"),
+        report(
+            directory("results/{cohort}/figures/{lang}"),
+            patterns=["{name}.svg"],
+            caption="../report/figures.rst",
+            category="Figures",
+            subcategory="{cohort} {lang}",
+        ),
     log:
         "logs/make_figures/{cohort}_{lang}.log",
     benchmark:

@@ -11,6 +11,8 @@ rule write_manifest:
             get_instrument(wc),
             OCMW_REFERENCE,
             GROUPS,
+            INDICATOR_CATALOGUE,
+            NAME_ALIASES,
         ],
     output:
         report(

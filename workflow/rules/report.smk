@@ -41,7 +41,13 @@ rule render_report:
     input:
         rules.write_report_sources.output[0],
     output:
-        directory("results/{cohort}/report/{lang}"),
+        report(
+            directory("results/{cohort}/report/{lang}"),
+            patterns=["{name}.html", "{name}.pdf"],
+            caption="../report/report_html.rst",
+            category="Report",
+            subcategory="{cohort} {lang}",
+        ),
     log:
         "logs/render_report/{cohort}_{lang}.log",
     benchmark:
@@ -63,7 +69,12 @@ rule write_index:
             "results/{{cohort}}/report/{lang}", lang=report_languages(wc.cohort)
         ),
     output:
-        "results/{cohort}/report/index.html",
+        report(
+            "results/{cohort}/report/index.html",
+            caption="../report/index.rst",
+            category="Report",
+            subcategory="{cohort}",
+        ),
     log:
         "logs/write_index/{cohort}.log",
     benchmark:

@@ -18,7 +18,11 @@ rule compute_trend:
             category="Trend",
         ),
         scores="results/trend/scores.parquet",
-        scores_csv="results/trend/scores.csv",
+        scores_csv=report(
+            "results/trend/scores.csv",
+            caption="../report/trend_scores.rst",
+            category="Trend",
+        ),
     log:
         "logs/compute_trend/trend.log",
     benchmark:

@@ -14,7 +14,7 @@ def main(snakemake):
         io.read_table(snakemake.input.protected),
         config.load_instrument(snakemake.input.instrument),
         config.load_ocmw_reference(snakemake.input.reference),
-        config.load_yaml(snakemake.input.catalogue),
+        config.load_catalogue(snakemake.input.catalogue),
         cohort.projects,
         cohort.first_year,
     )

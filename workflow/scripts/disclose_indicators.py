@@ -1,15 +1,17 @@
 """Rule disclose_indicators: suppression, then the audit that attacks it (docs/disclosure.md).
 
-Every named input but the instrument is an indicator family; each has two named outputs,
-`<family>` (Parquet) and `<family>_csv`. The published tables are written only after the
+Every named input but the instrument and the data dictionary is an indicator family; each
+has two named outputs, `<family>` (Parquet) and `<family>_csv`; the data dictionary describes
+every published column. The published tables are written only after the
 audit has found nothing recoverable; the audit report and the log never hold a value.
 """
 
 import logging
 
-from miriam import audit, config, disclose, io, logs
+from miriam import audit, config, dictionary, disclose, io, logs
 
-NOT_TABLES = {"instrument"}  # named inputs that are not tables
+NOT_TABLES = {"instrument", "dictionary"}  # named inputs that are not tables
+PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it differs
 
 
 def main(snakemake):
@@ -27,6 +29,11 @@ def main(snakemake):
     io.write_csv(log, snakemake.output.disclosure_log)
     io.write_csv(audit.report(result), snakemake.output.audit)
     audit.check_audit(result)  # a DisclosureError fails the rule with the cell it names
+    spec = config.load_yaml(snakemake.input.dictionary)
+    named = {PUBLISHED_NAME.get(name, name): table for name, table in published.items()}
+    io.write_csv(
+        dictionary.data_dictionary(named, spec, snakemake.input.dictionary), snakemake.output.dictionary
+    )
     for name, table in published.items():
         io.write_table(table, getattr(snakemake.output, name))
         io.write_csv(table, getattr(snakemake.output, f"{name}_csv"))

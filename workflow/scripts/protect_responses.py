@@ -17,6 +17,9 @@ def main(snakemake):
         age_bounds=snakemake.params.generalise["age_bands"],
         large_city_population=snakemake.params.generalise["large_city_population"],
         reference_year=cohort.first_year,
+        age_group_cut=snakemake.params.generalise["age_group_cut"],
+        stop_month_bands=snakemake.params.generalise["stop_month_bands"],
+        programme_start=str(cohort.raw["window"]["start"]),
     )
     io.write_table(protected, snakemake.output.protected, sort_by=["pseudonym", "wave"])
 
