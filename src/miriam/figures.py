@@ -12,8 +12,8 @@ readers, search and tests see "+0,7", and is byte-for-byte reproducible: a fixed
 (``<unit>_<group>.txt``) that states the numbers in a sentence.
 
 Numbers are rounded half up to one decimal before formatting, like the published tables. The
-printed difference is the mean paired difference (``mean_diff``) rounded on its own, so it can
-differ by 0,1 from the difference of the two rounded means.
+printed difference is the difference of the two printed means (:func:`printed_diff`), so
+that a reader's arithmetic checks out; the exact mean difference is in the statistical annex.
 """
 
 from __future__ import annotations
@@ -76,13 +76,13 @@ TEXT = {
     "nl": {
         "baseline": "Beginmeting",
         "endline": "Eindmeting",
-        "low": "uiterst ontevreden (0)",
-        "high": "uiterst tevreden (10)",
+        "lowest": "laagste score",
+        "highest": "hoogste score",
         "diff": "Verschil",
         "missing": "niet gepubliceerd",
         "group": {"domain": "de levensdomeinen", "empowerment": "de empowermentindicatoren"},
         "lead": "Gemiddelde score op {group} bij begin- en eindmeting voor {unit}{n}, "
-        "op een schaal van 0 (uiterst ontevreden) tot 10 (uiterst tevreden): ",
+        "op een schaal van {lo} ({low}) tot {hi} ({high}): ",
         "item": "{label} van {begin} naar {end} ({diff})",
         "item_missing": "{label}: {missing}",
         "sep": "; ",
@@ -92,14 +92,13 @@ TEXT = {
     "fr": {
         "baseline": "Mesure de début",
         "endline": "Mesure de fin",
-        "low": "extrêmement insatisfaite (0)",
-        "high": "extrêmement satisfaite (10)",
+        "lowest": "score le plus bas",
+        "highest": "score le plus haut",
         "diff": "Différence",
         "missing": "non publié",
         "group": {"domain": "les domaines de vie", "empowerment": "les indicateurs d'empowerment"},
         "lead": "Score moyen pour {group} à la mesure de début et à la mesure de fin "
-        "pour {unit}{n}, sur une échelle de 0 (extrêmement insatisfaite) "
-        "à 10 (extrêmement satisfaite)\u00a0: ",
+        "pour {unit}{n}, sur une échelle de {lo} ({low}) à {hi} ({high})\u00a0: ",
         "item": "{label} de {begin} à {end} ({diff})",
         "item_missing": "{label}\u00a0: {missing}",
         "sep": "\u00a0; ",
@@ -203,11 +202,42 @@ def chart_size(n_items: int, n_lines: int | None = None) -> tuple[float, float]:
 
 
 #: x positions (score units) of the difference column, right-aligned, beyond the 0-10 scale.
-DIFF_X = 11.9
-X_LIMITS = (0.0, DIFF_X)
+DIFF_SPACE = 0.19  # the difference column, right of the scale, as a share of the scale's width
+Scale = tuple[float, float, tuple[str, str] | None]  # min, max, what they mean (or None)
+DEFAULT_SCALE: Scale = (0.0, 10.0, None)
 
 
-def begin_end_chart(items_unit: pd.DataFrame, lang: str, labels: dict[str, str]) -> p9.ggplot:
+def scale_of(instrument_scale: dict, lang: str) -> Scale:
+    """(min, max, anchors in `lang`) of a codebook scale."""
+    anchors = (instrument_scale.get("anchors") or {}).get(lang)
+    return (
+        float(instrument_scale.get("min", 0)),
+        float(instrument_scale.get("max", 10)),
+        tuple(anchors) if anchors else None,
+    )
+
+
+def _anchors(scale: Scale, t: dict) -> tuple[str, str]:
+    lo, hi, anchors = scale
+    low, high = anchors or (t["lowest"], t["highest"])
+    return f"{low} ({_int_text(lo)})", f"{high} ({_int_text(hi)})"
+
+
+def _int_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _breaks(lo: float, hi: float) -> list[float]:
+    """About six round ticks over the scale (0-10: every 2; 0-5: every 1; 0-70: every 10)."""
+    span = hi - lo
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if span / s <= 7)
+    first = -(-lo // step) * step
+    return [first + i * step for i in range(int((hi - first) // step) + 1)]
+
+
+def begin_end_chart(
+    items_unit: pd.DataFrame, lang: str, labels: dict[str, str], scale: Scale = DEFAULT_SCALE
+) -> p9.ggplot:
     """Dumbbell chart of baseline vs endline mean per item, with the signed difference.
 
     `items_unit` holds the rows of one unit and one group (columns item, mean_baseline,
@@ -215,10 +245,14 @@ def begin_end_chart(items_unit: pd.DataFrame, lang: str, labels: dict[str, str])
     item -> label in `lang`. A withheld item (NaN means) keeps its row, without points, and
     shows "–" as its difference.
 
+    The x axis is the items' scale (`scale`: min, max and what they mean, from the codebook).
     The y axis is numeric (item i at y = n - i) so that every text (differences, column
     header, scale anchors) fits in one layer: each plotnine layer costs time per figure.
     """
     t = _text(lang)
+    lo, hi, _ = scale
+    diff_x = hi + DIFF_SPACE * (hi - lo)
+    low_text, high_text = _anchors(scale, t)
     df = items_unit.reset_index(drop=True)
     n = len(df)
     ys = [float(n - i) for i in range(n)]
@@ -247,16 +281,16 @@ def begin_end_chart(items_unit: pd.DataFrame, lang: str, labels: dict[str, str])
         for b, e, d in zip(rows["baseline"], rows["endline"], df["mean_diff"], strict=True)
     ]
     text_rows = [
-        (DIFF_X, y, format_diff(v, lang), _direction(v), "right", BASE_SIZE, "bold")
+        (diff_x, y, format_diff(v, lang), _direction(v), "right", BASE_SIZE, "bold")
         for y, v in zip(ys, shown, strict=True)
     ]
     text_rows += [
-        (DIFF_X, n + 0.75, t["diff"], "note", "right", small, "normal"),
-        (0.0, 0.3, "\u2190 " + t["low"], "note", "left", small, "normal"),
-        (10.0, 0.3, t["high"] + " \u2192", "note", "right", small, "normal"),
+        (diff_x, n + 0.75, t["diff"], "note", "right", small, "normal"),
+        (lo, 0.3, "\u2190 " + low_text, "note", "left", small, "normal"),
+        (hi, 0.3, high_text + " \u2192", "note", "right", small, "normal"),
     ]
     text_rows += [
-        (5.0, y, t["missing"], "note", "center", small, "normal")
+        ((lo + hi) / 2, y, t["missing"], "note", "center", small, "normal")
         for y, b, e in zip(ys, rows["baseline"], rows["endline"], strict=True)
         if pd.isna(b) and pd.isna(e)
     ]
@@ -299,7 +333,7 @@ def begin_end_chart(items_unit: pd.DataFrame, lang: str, labels: dict[str, str])
         labels=[t["baseline"], t["endline"]],
     )
     plot += p9.scale_size_identity()
-    plot += p9.scale_x_continuous(limits=X_LIMITS, breaks=[0, 2, 4, 6, 8, 10], expand=(0, 0.3))
+    plot += p9.scale_x_continuous(limits=(lo, diff_x), breaks=_breaks(lo, hi), expand=(0, 0.03 * (hi - lo)))
     plot += p9.scale_y_continuous(
         limits=(0.0, n + 1.0),
         breaks=ys,
@@ -343,6 +377,7 @@ def alt_text(
     labels: dict[str, str],
     unit_name: str,
     group: str | None = None,
+    scale: Scale = DEFAULT_SCALE,
 ) -> str:
     """One sentence in `lang` that states what the chart shows, with every number."""
     t = _text(lang)
@@ -363,7 +398,17 @@ def alt_text(
                 diff=format_diff(printed_diff(row.mean_baseline, row.mean_endline, row.mean_diff), lang),
             )
         )
-    lead = t["lead"].format(group=group_phrase, unit=unit_name, n=_n_phrase(items_unit, t))
+    lo, hi, anchors = scale
+    low, high = anchors or (t["lowest"], t["highest"])
+    lead = t["lead"].format(
+        group=group_phrase,
+        unit=unit_name,
+        n=_n_phrase(items_unit, t),
+        lo=_int_text(lo),
+        hi=_int_text(hi),
+        low=low,
+        high=high,
+    )
     return lead + t["sep"].join(parts) + "."
 
 
@@ -467,8 +512,12 @@ def write_figures(
     outdir: Path,
     *,
     item_order: Iterable[str] | None = None,
+    scales: dict[str, Scale] | None = None,
 ) -> list[Path]:
     """Write `<unit>_<group>.svg` and its alt text `<unit>_<group>.txt` for each published unit.
+
+    `scales` gives each item's scale (:func:`scale_of`); a group's chart uses its first item's
+    (the items of a group share one scale in every codebook).
 
     Units of level national, region and project with ``published`` true; per group, a chart is
     skipped when every mean of that unit and group is withheld (NaN). Items appear in
@@ -503,12 +552,199 @@ def write_figures(
             if rows[["mean_baseline", "mean_endline"]].isna().all().all():
                 log.info("unit %s group %s: every mean withheld, no figure", unit, group)
                 continue
+            scale = (scales or {}).get(str(rows["item"].iloc[0]), DEFAULT_SCALE)
             svg = outdir / f"{unit}_{group}.svg"
-            save_svg(begin_end_chart(rows, lang, labels), svg)
+            save_svg(begin_end_chart(rows, lang, labels, scale), svg)
             txt = svg.with_suffix(".txt")
-            _write_text(alt_text(rows, lang, labels, name, group=group), txt)
+            _write_text(alt_text(rows, lang, labels, name, group=group, scale=scale), txt)
             written += [svg, txt]
 
     _remove_stale(outdir, keep=set(written), groups=set(GROUPS) | set(items["group"].dropna()))
     log.info("%d figures written to %s", len(written) // 2, outdir)
+    return written
+
+
+# --- programme-level charts: the scale chart and the trend over cohorts -----------------------
+
+PROGRAMME_TEXT = {
+    "nl": {
+        "rank": "OCMW's gerangschikt naar aantal leefloners",
+        "recipients": "Leefloners (log-schaal)",
+        "projects": {"0": "geen MIRIAM", "1": "1 jaargang MIRIAM", "2+": "2 of meer jaargangen"},
+        "illustrative": "Illustratieve demowaarden: geen echte aantallen",
+        "scale_alt": "Staafdiagram van {total} OCMW's, gerangschikt van veel naar weinig leefloners "
+        "(logaritmische schaal), gekleurd naar het aantal jaargangen MIRIAM tot en met {label}: "
+        "{counts}.{illustrative}",
+        "scale_alt_illustrative": " De aantallen leefloners zijn illustratief, geen echte gegevens.",
+        "women": "Vrouwen",
+        "women_paired": "Met beide metingen",
+        "reach_alt": "Staafdiagram van het aantal deelneemsters per jaargang: {values}.",
+        "scores_alt": "Gemiddelde beginscore en eindscore per jaargang voor de levensdomeinen die "
+        "beide vragenlijsten gemeen hebben: {values}.",
+    },
+    "fr": {
+        "rank": "CPAS classés selon le nombre de bénéficiaires du RIS",
+        "recipients": "Bénéficiaires du RIS (échelle log.)",
+        "projects": {"0": "pas de MIRIAM", "1": "1 édition de MIRIAM", "2+": "2 éditions ou plus"},
+        "illustrative": "Valeurs de démonstration illustratives\u202f: pas de chiffres réels",
+        "scale_alt": "Diagramme en barres de {total}\u00a0CPAS, classés du plus grand au plus petit "
+        "nombre de bénéficiaires du revenu d'intégration (échelle logarithmique), colorés selon le "
+        "nombre d'éditions de MIRIAM jusqu'à {label} inclus\u00a0: {counts}.{illustrative}",
+        "scale_alt_illustrative": " Les nombres de bénéficiaires sont illustratifs, pas des données réelles.",
+        "women": "Femmes",
+        "women_paired": "Avec les deux mesures",
+        "reach_alt": "Diagramme en barres du nombre de participantes par édition\u00a0: {values}.",
+        "scores_alt": "Score moyen de début et de fin par édition pour les domaines de vie communs "
+        "aux deux questionnaires\u00a0: {values}.",
+    },
+}
+PROJECT_COLOURS = {"0": "#C8C8C8", "1": OKABE_ITO["sky_blue"], "2+": OKABE_ITO["blue"]}
+
+
+def participation_band(n: int) -> str:
+    return "0" if n <= 0 else "1" if n == 1 else "2+"
+
+
+def scale_chart(
+    reference: pd.DataFrame, participation: dict[str, int], lang: str, *, illustrative: bool
+) -> p9.ggplot:
+    """Every OCMW ranked by its number of leefloon recipients, coloured by the number of
+    cohorts it ran MIRIAM in (`participation`: OCMW id -> count)."""
+    t = PROGRAMME_TEXT[lang]
+    df = reference.sort_values(["leefloon_recipients", "ocmw_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+    df["rank"] = range(1, len(df) + 1)
+    band = df["ocmw_id"].astype(str).map(lambda o: participation_band(participation.get(o, 0)))
+    df["projects"] = pd.Categorical(band.map(t["projects"]), list(t["projects"].values()))
+    # Every OCMW a small grey point along the ranked curve; those that ran MIRIAM drawn again,
+    # larger and coloured, so that a few dozen stand out among 581 (bars would be 1 px wide).
+    miriam = df[band != "0"]
+    plot = p9.ggplot(df, p9.aes(x="rank", y="leefloon_recipients", color="projects"))
+    plot += p9.geom_point(size=0.6)
+    plot += p9.geom_point(miriam, size=2.2)
+    plot += p9.scale_color_manual(
+        values={t["projects"][k]: c for k, c in PROJECT_COLOURS.items()}, drop=False
+    )
+    plot += p9.scale_y_log10(labels=lambda values: [format_decimal(v, locale=LOCALES[lang]) for v in values])
+    plot += p9.scale_x_continuous(expand=(0, 4))
+    plot += p9.labs(x=t["rank"], y=t["recipients"])
+    if illustrative:
+        top = float(df["leefloon_recipients"].max())
+        plot += p9.annotate(
+            "text", x=len(df) * 0.98, y=top, label=t["illustrative"], ha="right", va="top",
+            size=BASE_SIZE - 1, color=DOWN_COLOUR, family=FONT_FAMILY,
+        )  # fmt: skip
+    theme = _sized_theme((WIDTH_IN, 3.0))
+    theme += p9.theme(
+        axis_title=p9.element_text(size=BASE_SIZE - 1, color="#444444"),
+        axis_title_y=p9.element_text(size=BASE_SIZE - 1, color="#444444", rotation=90),
+    )
+    theme += p9.theme(panel_grid_major_y=p9.element_line(color=GRID_COLOUR, size=0.5))
+    plot += theme
+    return plot
+
+
+def scale_alt(
+    reference: pd.DataFrame, participation: dict[str, int], lang: str, label: str, *, illustrative: bool
+) -> str:
+    t = PROGRAMME_TEXT[lang]
+    bands = reference["ocmw_id"].astype(str).map(lambda o: participation_band(participation.get(o, 0)))
+    counts = ", ".join(f"{t['projects'][k]}: {int((bands == k).sum())}" for k in t["projects"])
+    return t["scale_alt"].format(
+        total=len(reference),
+        label=label,
+        counts=counts,
+        illustrative=t["scale_alt_illustrative"] if illustrative else "",
+    )
+
+
+def trend_reach_chart(reach: pd.DataFrame, lang: str) -> p9.ggplot:
+    """Women and paired women per cohort (national), side by side."""
+    t = PROGRAMME_TEXT[lang]
+    df = reach[reach["measure"].isin(["women", "women_paired"])].copy()
+    df["count"] = pd.to_numeric(df["count"], errors="coerce")
+    df = df.dropna(subset=["count"])
+    df["what"] = pd.Categorical(df["measure"].map({"women": t["women"], "women_paired": t["women_paired"]}),
+                                [t["women"], t["women_paired"]])  # fmt: skip
+    df["text"] = [format_decimal(int(v), locale=LOCALES[lang]) for v in df["count"]]
+    plot = p9.ggplot(df, p9.aes(x="label", y="count", fill="what"))
+    plot += p9.geom_col(position=p9.position_dodge(width=0.8), width=0.75)
+    plot += p9.geom_text(p9.aes(label="text"), position=p9.position_dodge(width=0.8), va="bottom",
+                         size=BASE_SIZE - 1, family=FONT_FAMILY)  # fmt: skip
+    plot += p9.scale_fill_manual(values=[OKABE_ITO["sky_blue"], OKABE_ITO["blue"]])
+    plot += p9.scale_y_continuous(
+        expand=(0, 0, 0.12, 0),
+        labels=lambda values: [format_decimal(v, locale=LOCALES[lang]) for v in values],
+    )
+    plot += _sized_theme((WIDTH_IN * 0.7, 2.4))
+    return plot
+
+
+def trend_scores_chart(scores: pd.DataFrame, lang: str, labels: dict[str, str]) -> p9.ggplot:
+    """Begin and end means of the comparable items, one row per item and cohort."""
+    df = scores[scores["comparable"].astype(bool)].copy()
+    df = df.sort_values(["item", "label"], ascending=[True, False]).reset_index(drop=True)
+    df["item"] = [f"{labels.get(i, i)} ({lb})" for i, lb in zip(df["item"], df["label"], strict=True)]
+    return begin_end_chart(
+        df[["item", "mean_baseline", "mean_endline", "mean_diff"]], lang, {}, DEFAULT_SCALE
+    )
+
+
+def trend_alt(
+    scores: pd.DataFrame, reach: pd.DataFrame, lang: str, labels: dict[str, str]
+) -> tuple[str, str]:
+    t = PROGRAMME_TEXT[lang]
+    women = reach[reach["measure"] == "women"]
+    reach_text = t["reach_alt"].format(
+        values=", ".join(
+            f"{lb}: {format_decimal(int(c), locale=LOCALES[lang])}"
+            for lb, c in zip(women["label"], women["count"], strict=True)
+        )  # fmt: skip
+    )
+    df = scores[scores["comparable"].astype(bool)]
+    parts = [
+        f"{labels.get(r.item, r.item)} {r.label}: "
+        f"{format_score(r.mean_baseline, lang)} → {format_score(r.mean_endline, lang)}"
+        for r in df.itertuples()
+    ]
+    return reach_text, t["scores_alt"].format(values="; ".join(parts))
+
+
+def write_programme_figures(
+    outdir: Path,
+    lang: str,
+    *,
+    reference: pd.DataFrame,
+    participation: dict[str, int],
+    label: str,
+    illustrative: bool,
+    trend_scores: pd.DataFrame | None = None,
+    trend_reach: pd.DataFrame | None = None,
+    labels: dict[str, str] | None = None,
+) -> list[Path]:
+    """`scale_ocmws.svg` and, with more than one cohort, `trend_reach.svg` and
+    `trend_scores.svg` (only comparable items), each with its alt text beside it."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    svg = outdir / "scale_ocmws.svg"
+    save_svg(scale_chart(reference, participation, lang, illustrative=illustrative), svg)
+    _write_text(
+        scale_alt(reference, participation, lang, label, illustrative=illustrative), svg.with_suffix(".txt")
+    )
+    written += [svg, svg.with_suffix(".txt")]
+    several = trend_reach is not None and trend_reach["label"].nunique() > 1
+    if several and trend_scores is not None:
+        reach_alt, scores_alt = trend_alt(trend_scores, trend_reach, lang, labels or {})
+        for name, plot, alt in (
+            ("trend_reach", trend_reach_chart(trend_reach, lang), reach_alt),
+            ("trend_scores", trend_scores_chart(trend_scores, lang, labels or {}), scores_alt),
+        ):
+            if name == "trend_scores" and not trend_scores["comparable"].astype(bool).any():
+                continue
+            path = outdir / f"{name}.svg"
+            save_svg(plot, path)
+            _write_text(alt, path.with_suffix(".txt"))
+            written += [path, path.with_suffix(".txt")]
     return written

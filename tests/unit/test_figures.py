@@ -75,12 +75,19 @@ def _tables():
     return items, units
 
 
+def _scales() -> dict:
+    from miriam import config
+
+    instrument = config.load_instrument(config.instrument_path("miriam-2023"))
+    return {v.name: figures.scale_of(v.scale, "nl") for v in instrument.items()}
+
+
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     """Figures drawn once for the module (drawing is the slow part)."""
     items, units = _tables()
     outdir = tmp_path_factory.mktemp("figures") / "nl"
-    paths = figures.write_figures(items, units, LABELS, "nl", outdir)
+    paths = figures.write_figures(items, units, LABELS, "nl", outdir, scales=_scales())
     return outdir, paths
 
 
@@ -147,7 +154,7 @@ def test_units_table_without_published_flag_is_refused(tmp_path):
 def test_svg_is_byte_for_byte_deterministic(written, tmp_path):
     outdir, _ = written
     items, units = _tables()
-    again = figures.write_figures(items, units.iloc[:2], LABELS, "nl", tmp_path)
+    again = figures.write_figures(items, units.iloc[:2], LABELS, "nl", tmp_path, scales=_scales())
     assert [p.name for p in again][:2] == ["BE_domain.svg", "BE_domain.txt"]
     for path in again:
         assert path.read_bytes() == (outdir / path.name).read_bytes(), path.name
@@ -263,3 +270,76 @@ def test_printed_difference_adds_up_with_the_printed_means(tmp_path):
     assert "(+0,7)" in figures.alt_text(rows, "nl", LABELS["nl"], "België")
     svg = figures.save_svg(figures.begin_end_chart(rows, "nl", LABELS["nl"]), tmp_path / "x.svg")
     assert "+0,7" in svg.read_text(encoding="utf-8")
+
+
+def test_a_chart_uses_its_items_scale_and_generic_anchors_without_meanings():
+    """The 2018-2019 statements are scored 0-5 and their total 0-70: never a 0-10 axis."""
+    rows = pd.DataFrame(
+        {
+            "level": "national",
+            "unit": "BE",
+            "item": ["emp_total"],
+            "group": "empowerment_total",
+            "n_paired": [300],
+            "mean_baseline": [38.2],
+            "mean_endline": [44.9],
+            "mean_diff": [6.7],
+        }
+    )
+    plot = figures.begin_end_chart(rows, "nl", {"emp_total": "Totaal"}, (0.0, 70.0, None))
+    x = plot.scales.get_scales("x")
+    assert x.limits[0] == 0 and x.limits[1] > 70 and list(x.breaks)[-1] == 70
+    alt = figures.alt_text(rows, "nl", {"emp_total": "Totaal"}, "België", scale=(0.0, 70.0, None))
+    assert "van 0 (laagste score) tot 70 (hoogste score)" in alt and "38,2" in alt
+    assert figures._breaks(0, 5) == [0, 1, 2, 3, 4, 5]
+
+
+def test_programme_figures_scale_chart_and_trend(tmp_path):
+    """The scale chart ranks every OCMW and says when its numbers are illustrative; the trend
+    charts appear only with several cohorts and only with comparable items."""
+    reference = pd.DataFrame(
+        {
+            "ocmw_id": ["11002", "44021", "x-001", "x-002"],
+            "name_nl": ["Antwerpen", "Gent", "OCMW A", "OCMW B"],
+            "name_fr": ["Anvers", "Gand", "CPAS A", "CPAS B"],
+            "region": "flanders",
+            "population": [536000, 265000, 9000, 12000],
+            "leefloon_recipients": [4400, 3100, 60, 90],
+        }
+    )
+    reach = pd.DataFrame(
+        {
+            "label": ["2022-2023", "2022-2023", "2023-2024", "2023-2024"],
+            "measure": ["women", "women_paired"] * 2,
+            "count": [987, 747, 1141, 879],
+        }  # fmt: skip
+    )
+    scores = pd.DataFrame(
+        {
+            "label": ["2022-2023", "2023-2024"],
+            "item": "dom_leisure",
+            "comparable": True,
+            "mean_baseline": [4.2, 4.0],
+            "mean_endline": [5.6, 5.7],
+            "mean_diff": [1.4, 1.7],
+        }  # fmt: skip
+    )
+    written = figures.write_programme_figures(
+        tmp_path, "nl", reference=reference, participation={"11002": 2, "44021": 1}, label="2023-2024",
+        illustrative=True, trend_scores=scores, trend_reach=reach, labels={"dom_leisure": "Vrije tijd"},
+    )  # fmt: skip
+    assert sorted(p.name for p in written) == [
+        "scale_ocmws.svg", "scale_ocmws.txt", "trend_reach.svg", "trend_reach.txt",
+        "trend_scores.svg", "trend_scores.txt",
+    ]  # fmt: skip
+    alt = (tmp_path / "scale_ocmws.txt").read_text(encoding="utf-8")
+    assert "4 OCMW's" in alt and "geen MIRIAM: 2" in alt and "illustratief" in alt
+    assert "Illustratieve demowaarden" in (tmp_path / "scale_ocmws.svg").read_text(encoding="utf-8")
+    assert "1.141" in (tmp_path / "trend_reach.txt").read_text(encoding="utf-8")
+    assert "Vrije tijd 2022-2023: 4,2 → 5,6" in (tmp_path / "trend_scores.txt").read_text(encoding="utf-8")
+    single = figures.write_programme_figures(
+        tmp_path / "one", "fr", reference=reference, participation={}, label="2023-2024",
+        illustrative=False, trend_scores=scores.iloc[1:], trend_reach=reach.iloc[2:],
+    )  # fmt: skip
+    assert [p.name for p in single] == ["scale_ocmws.svg", "scale_ocmws.txt"]
+    assert "illustrati" not in (tmp_path / "one" / "scale_ocmws.txt").read_text(encoding="utf-8")

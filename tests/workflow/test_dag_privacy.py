@@ -16,7 +16,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
-PUBLISHING_RULES = {"make_figures", "write_report_sources", "render_report", "write_index"}
+PUBLISHING_RULES = {
+    "make_figures",
+    "make_programme_figures",
+    "write_report_sources",
+    "render_report",
+    "write_index",
+}
 ROW_LEVEL_ZONES = ("raw/", "private/", "qa/")
 
 

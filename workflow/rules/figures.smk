@@ -22,3 +22,31 @@ rule make_figures:
         instrument=get_instrument,
     script:
         "../scripts/make_figures.py"
+
+
+rule make_programme_figures:
+    input:
+        leefloon=config["reference"]["leefloon"],
+        cohorts=[str(miriam_config.cohort_path(c)) for c in COHORTS],
+        instrument=get_instrument,
+        trend_scores=rules.compute_trend.output.scores,
+        trend_reach=rules.compute_trend.output.reach,
+    output:
+        report(
+            directory("results/{cohort}/figures_programme/{lang}"),
+            patterns=["{name}.svg"],
+            caption="../report/programme_figures.rst",
+            category="Figures",
+            subcategory="{cohort} {lang}",
+        ),
+    log:
+        "logs/make_programme_figures/{cohort}_{lang}.log",
+    benchmark:
+        "benchmarks/make_programme_figures/{cohort}_{lang}.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        lang="{lang}",
+        illustrative=config["reference"]["leefloon_illustrative"],
+    script:
+        "../scripts/make_programme_figures.py"

@@ -15,6 +15,7 @@ rule write_report_sources:
         trend_reach=rules.compute_trend.output.reach,
         trend_scores=rules.compute_trend.output.scores,
         figures=rules.make_figures.output[0],
+        programme_figures=rules.make_programme_figures.output[0],
         catalogue=INDICATOR_CATALOGUE,
         cohort=get_cohort_config,
         instrument=get_instrument,

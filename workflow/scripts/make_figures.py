@@ -22,6 +22,7 @@ def main(snakemake):
         lang,
         Path(snakemake.output[0]),
         item_order=[v.name for v in instrument.items()],
+        scales={v.name: figures.scale_of(v.scale, lang) for v in instrument.items()},
     )
 
 
