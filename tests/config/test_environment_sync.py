@@ -52,3 +52,13 @@ def test_every_rule_names_the_environment():
     for path in rules:
         text = path.read_text()
         assert text.count("script:") == text.count("conda:"), path.name
+
+
+def test_one_version_in_package_metadata_and_changelog():
+    import tomllib
+
+    import miriam
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    changelog = re.search(r"^## (\d+\.\d+\.\d+)", (ROOT / "CHANGELOG.md").read_text(), re.M).group(1)
+    assert miriam.__version__ == project == changelog
