@@ -180,3 +180,56 @@ FORBIDDEN = {
     "source_file",
     "source_row",
 }
+
+
+# --- a pseudonymised extract for re-use ---------------------------------------------------------
+
+
+def k_anonymity(women: pd.DataFrame, quasi_identifiers: list[str]) -> int:
+    """The k of a table with one row per woman: the size of its smallest group of women who
+    share every quasi-identifier (a missing value is a value of its own).
+
+    Written here rather than taken from pyCANON, the reference implementation: pyCANON 1.3
+    pins numpy 2.0, pandas 2.3 and scipy 1.15 exactly, which this environment cannot hold, and
+    k is one group-by.
+    """
+    if women.empty:
+        return 0
+    sizes = women.groupby(quasi_identifiers, dropna=False, observed=True).size()
+    return int(sizes.min())
+
+
+def extract(
+    protected: pd.DataFrame, instrument: Instrument, *, quasi_identifiers: list[str], k: int
+) -> pd.DataFrame:
+    """The extract kept for re-use: one row per woman and wave, no OCMW or project (region
+    only), the generalised quasi-identifiers and the analysis variables.
+
+    Raises
+    ------
+    DisclosureError
+        When the extract is less than `k`-anonymous over `quasi_identifiers` (the message gives
+        k and the number of women in too small groups, never their values).
+    """
+    from miriam.errors import ConfigError, DisclosureError
+
+    missing = [q for q in quasi_identifiers if q not in protected]
+    if missing:
+        raise ConfigError(
+            f"extract.quasi_identifiers names columns the protected table lacks: {missing}",
+            expected=f"columns of the protected table: {sorted(protected.columns)}",
+        )
+    analysis = [v.name for v in instrument.with_role("analysis") if v.name in protected]
+    columns = list(dict.fromkeys(["pseudonym", "wave", *quasi_identifiers, *analysis]))
+    out = protected[[c for c in columns if c not in ("ocmw_id", "project_id")]]
+    women = out.sort_values(["pseudonym", "wave"]).drop_duplicates("pseudonym")
+    found = k_anonymity(women, quasi_identifiers)
+    if found < k:
+        sizes = women.groupby(quasi_identifiers, dropna=False, observed=True).size()
+        raise DisclosureError(
+            f"the extract is only {found}-anonymous over {quasi_identifiers}: "
+            f"{int(sizes[sizes < k].sum())} women are in groups smaller than {k}",
+            expected=f"every combination of the quasi-identifiers shared by at least {k} women",
+            hint="generalise more (fewer or coarser quasi-identifiers) or do not keep an extract",
+        )
+    return out.reset_index(drop=True)

@@ -247,3 +247,56 @@ def test_protected_table_from_ingested_samples(ingest_cohort, builder, reference
         "north_africa_arab",
         "dutch|arabic_berber",
     )
+
+
+def test_stop_timing_replaces_the_stop_date(instrument, reference, groups):
+    """Months from the start of the programme year, banded; the date itself never leaves."""
+    records = [
+        {"pseudonym": "p1", "wave": "endline", "completed": "no", "stop_date": pd.Timestamp("2023-09-20")},
+        {"pseudonym": "p2", "wave": "endline", "completed": "no", "stop_date": pd.Timestamp("2024-01-05")},
+        {"pseudonym": "p3", "wave": "endline", "completed": "no", "stop_date": pd.Timestamp("2024-07-01")},
+        {"pseudonym": "p4", "wave": "endline", "completed": "yes"},
+    ]
+    out = protect.protect(
+        _responses(records), instrument, reference, groups, age_bounds=AGE_BOUNDS,
+        large_city_population=100000, reference_year=2023, stop_month_bands=[0, 3, 6, 9],
+        programme_start="2023-09-01",
+    ).set_index("pseudonym")  # fmt: skip
+    assert out["stop_timing"].tolist()[:3] == ["0-2", "3-5", "9+"] and pd.isna(out.loc["p4", "stop_timing"])
+    assert "stop_date" not in out.columns
+
+
+def test_age_group_cut_comes_from_config(instrument, reference, groups):
+    records = [{"pseudonym": "p1", "wave": "baseline", "age_years": 33}]
+    kwargs = dict(age_bounds=AGE_BOUNDS, large_city_population=100000, reference_year=2023)
+    at_35 = protect.protect(_responses(records), instrument, reference, groups, **kwargs)
+    at_30 = protect.protect(_responses(records), instrument, reference, groups, age_group_cut=30, **kwargs)
+    assert at_35["age_group"].iloc[0] == "under_35" and at_30["age_group"].iloc[0] == "35_plus"
+
+
+def _women(n_small: int) -> pd.DataFrame:
+    rows = [
+        {"pseudonym": f"a{i}", "wave": "baseline", "region": "flanders", "age_band": "25-29"}
+        for i in range(6)
+    ]
+    rows += [
+        {"pseudonym": f"b{i}", "wave": "baseline", "region": "brussels", "age_band": "40+"}
+        for i in range(n_small)
+    ]
+    return pd.DataFrame(rows).assign(dom_financial=5)
+
+
+def test_k_anonymity_is_the_smallest_group():
+    assert protect.k_anonymity(_women(2), ["region", "age_band"]) == 2
+    assert protect.k_anonymity(_women(7), ["region", "age_band"]) == 6
+    assert protect.k_anonymity(_women(7), ["region"]) == 6
+
+
+def test_an_extract_below_k_is_refused_without_its_values(instrument):
+    from miriam.errors import DisclosureError
+
+    with pytest.raises(DisclosureError, match="only 2-anonymous") as info:
+        protect.extract(_women(2), instrument, quasi_identifiers=["region", "age_band"], k=5)
+    assert "brussels" not in str(info.value) and "2 women are in groups smaller than 5" in str(info.value)
+    kept = protect.extract(_women(5), instrument, quasi_identifiers=["region", "age_band"], k=5)
+    assert set(kept.columns) == {"pseudonym", "wave", "region", "age_band", "dom_financial"}

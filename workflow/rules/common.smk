@@ -53,5 +53,9 @@ def report_languages(cohort):
 
 
 def get_final_outputs():
-    """Per cohort: the rendered report of every language and the index page."""
-    return [f"results/{cohort}/report/index.html" for cohort in COHORTS]
+    """Per cohort: the rendered report of every language and the index page (and the
+    k-anonymous extract, when config `extract.enabled`)."""
+    outputs = [f"results/{cohort}/report/index.html" for cohort in COHORTS]
+    if config["extract"]["enabled"]:
+        outputs += [f"private/{cohort}/extract.parquet" for cohort in COHORTS]
+    return outputs

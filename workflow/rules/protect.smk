@@ -19,3 +19,23 @@ rule protect_responses:
         generalise=config["generalise"],
     script:
         "../scripts/protect_responses.py"
+
+
+# Only when config `extract.enabled`: a pseudonymised extract for re-use, in the private zone,
+# written only when it is k-anonymous over the configured quasi-identifiers.
+rule write_extract:
+    input:
+        protected=rules.protect_responses.output.protected,
+        instrument=get_instrument,
+    output:
+        extract="private/{cohort}/extract.parquet",
+    log:
+        "logs/write_extract/{cohort}.log",
+    benchmark:
+        "benchmarks/write_extract/{cohort}.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        extract=config["extract"],
+    script:
+        "../scripts/write_extract.py"
