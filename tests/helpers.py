@@ -25,6 +25,7 @@ from miriam import config as miriam_config
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUMENT_PATH = ROOT / "config" / "instruments" / "miriam-2023.yaml"
+WIDE_INSTRUMENT_PATH = ROOT / "config" / "instruments" / "miriam-2018.yaml"
 OCMW_PATH = ROOT / "config" / "reference" / "ocmw.csv"
 GROUPS_PATH = ROOT / "config" / "reference" / "groups.yaml"
 CONFIG_PATH = ROOT / "config" / "config.yaml"

@@ -9,8 +9,10 @@ Row rules, applied in this order (the first that applies is the row's quarantine
 3. ``ocmw_missing`` / ``ocmw_unknown``: no OCMW (an unknown name only reaches this point when
    the policy is ``quarantine``; with ``stop`` ingest has already stopped the run);
 4. ``ocmw_not_in_cohort``: a known OCMW that has no project in this cohort;
-5. ``outside_cohort_window``: submitted before or after the cohort's window;
-6. ``superseded_duplicate``: the same woman submitted twice in one wave; the latest
+5. ``no_submission_date``: the submission date is empty or unreadable ("nvt"), so the row
+   cannot be placed in the cohort window (exports with submission dates only);
+6. ``outside_cohort_window``: submitted before or after the cohort's window;
+7. ``superseded_duplicate``: the same woman submitted twice in one wave; the latest
    submission wins (by submission time, then by position in the file) and is kept.
 
 Women are then linked across waves by pseudonym; an endline without baseline and a baseline
@@ -31,6 +33,7 @@ REASONS = (
     "ocmw_missing",
     "ocmw_unknown",
     "ocmw_not_in_cohort",
+    "no_submission_date",
     "outside_cohort_window",
     "superseded_duplicate",
 )
@@ -42,7 +45,7 @@ _KEY_REASON = {
 
 
 def row_reasons(rows: pd.DataFrame, cohort_ocmws: set[str], window: tuple[str, str]) -> pd.Series:
-    """The quarantine reason of each row (rules 1-5), or <NA> for a usable row."""
+    """The quarantine reason of each row (rules 1-6), or <NA> for a usable row."""
     start = pd.Timestamp(window[0])
     end = pd.Timestamp(window[1]) + pd.Timedelta(days=1)
     reason = pd.Series(pd.NA, index=rows.index, dtype="string")
@@ -58,7 +61,10 @@ def row_reasons(rows: pd.DataFrame, cohort_ocmws: set[str], window: tuple[str, s
     mark(~rows["ocmw_id"].isin(cohort_ocmws), "ocmw_not_in_cohort")
     if "submitted_at" in rows:  # code-based (wide) exports carry no submission dates
         when = rows["submitted_at"]
-        mark(when.isna() | (when < start) | (when >= end), "outside_cohort_window")
+        # Fix: an unreadable date used to be reported as outside the window, which sent the
+        # reviewer looking for a date that is not there.
+        mark(when.isna(), "no_submission_date")
+        mark((when < start) | (when >= end), "outside_cohort_window")
     return reason
 
 
@@ -106,6 +112,7 @@ def _details(quarantined: pd.DataFrame) -> pd.Series:
         "ocmw_missing": "no OCMW given",
         "ocmw_unknown": "the OCMW name is not in config/reference/ocmw.csv",
         "ocmw_not_in_cohort": "the OCMW has no project in this cohort's config",
+        "no_submission_date": "the submission date is empty or not a date: the window cannot be checked",
         "outside_cohort_window": "submitted outside the cohort's window",
         "superseded_duplicate": "a later submission of the same woman in this wave is kept",
     }
@@ -124,9 +131,13 @@ def reconcile(
 ) -> pd.DataFrame:
     """Counts that must add up, per export and for the cohort (tidy: scope, measure, count).
 
+    Value issues are counted apart: rejected values by problem (`values_rejected_<problem>`)
+    and missing values by reason (`values_missing_blank`, `values_missing_not_applicable`).
     Raises AssertionError if rows read != rows kept + rows quarantined anywhere: that would
     be a bug in this module, not in the input.
     """
+    is_missing = issues["problem"] == "missing"
+    missing, issues = issues[is_missing], issues[~is_missing]
     records = []
     for source, read in rows.groupby("source_file", sort=True).size().items():
         kept = int((responses["source_file"] == source).sum())
@@ -145,6 +156,10 @@ def reconcile(
         records += [
             (source, f"values_rejected_{p}", n) for p, n in v["problem"].value_counts().sort_index().items()
         ]
+        m = missing[missing["source_file"] == source]
+        records += [
+            (source, f"values_missing_{r}", n) for r, n in m["reason"].value_counts().sort_index().items()
+        ]
     waves = link_waves(responses)
     both = int((waves["has_baseline"] & waves["has_endline"]).sum())
     records += [
@@ -152,6 +167,7 @@ def reconcile(
         ("cohort", "rows_kept", len(responses)),
         ("cohort", "rows_quarantined", len(quarantine)),
         ("cohort", "values_rejected", len(issues)),
+        ("cohort", "values_missing", len(missing)),
         ("cohort", "women", len(waves)),
         ("cohort", "women_baseline_and_endline", both),
         (

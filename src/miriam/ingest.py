@@ -4,8 +4,9 @@ What leaves this step (docs/stages/ingest.md):
 - canonical variables with codes instead of NL/FR labels, for every data row of every export;
 - the keyed pseudonym instead of the national register number; no name, no birth date (only
   the age in years), no free text: direct identifiers never leave ingest;
-- a list of value-level issues (rejected or missing values) by file, row and column.
-The export is checked against its declaration (language, wave, cohort window) first.
+- a list of value-level issues by file, row and column: rejected values, and missing values
+  with their reason (`blank` or `not_applicable`).
+The export is checked against its declaration (layout, language, wave, cohort window) first.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ from miriam import nrn, parse
 from miriam.config import Cohort, Export, Instrument, Variable
 from miriam.errors import ConfigError, InputError
 from miriam.io import sha256_file
-from miriam.readers import normalise_header, read_export
+from miriam.readers import HeaderSet, normalise_header, read_export
 
 log = logging.getLogger("miriam.ingest")
 
-ISSUE_COLUMNS = ["source_file", "source_row", "column", "variable", "problem", "expected"]
+# `reason` is set for problem "missing" only: blank (an empty cell) or not_applicable ("nvt").
+ISSUE_COLUMNS = ["source_file", "source_row", "column", "variable", "problem", "expected", "reason"]
+# The platform's id of a submission: unique per submission, so two exports that share one are
+# (partly) the same export listed twice.
+RESPONSE_ID = "response_id"
+OCMW_EXPECTED = "an OCMW of config/reference/ocmw.csv"
 
 
 # --- the pseudonym key ---------------------------------------------------------------------
@@ -118,6 +124,58 @@ def all_headers(instrument: Instrument) -> set[str]:
     return set().union(*(set(h) for h in known_headers(instrument).values()))
 
 
+def header_sets(instrument: Instrument) -> list[HeaderSet]:
+    """The header row of each form the codebook describes (per form language and wave): the
+    response id (or, without one, the key column) plus at least half of that form's columns.
+
+    Every language and wave is a candidate, so that an export of the other language or wave is
+    still found and then refused with a message that says so (map_headers)."""
+    anchor_var = instrument.variables.get(RESPONSE_ID) or next(iter(instrument.with_role("key")), None)
+    forms = []
+    for wave in ("baseline", "endline"):
+        variables = instrument.in_wave(wave)
+        if instrument.layout == "wide":
+            required = {normalise_header(v.source[wave]) for v in variables if wave in v.source}
+            anchor = anchor_var.source.get(wave) if anchor_var else None
+            forms.append(HeaderSet(frozenset(required), normalise_header(anchor) if anchor else None))
+            continue
+        for lang in ("nl", "fr"):
+            required = {normalise_header(v.header[lang]) for v in variables if lang in v.header}
+            anchor = anchor_var.header.get(lang) if anchor_var else None
+            forms.append(HeaderSet(frozenset(required), normalise_header(anchor) if anchor else None))
+    return forms
+
+
+def check_declaration(export: Export, instrument: Instrument) -> None:
+    """The export's wave and language must fit the codebook's layout (before reading it).
+
+    A wide export holds both waves in each row: declared `baseline` or `endline`, the other
+    wave used to be dropped without a word. A long export holds one wave, and its headers and
+    labels are those of a form language (`codes` made ingest fail with a KeyError).
+    """
+    where = "in the cohort config (config/cohorts/<cohort>.yaml)"
+    if instrument.layout == "wide" and export.wave != "both":
+        raise InputError(
+            f"declared `wave: {export.wave}`, but codebook {instrument.version} has the wide layout "
+            "(baseline and endline in the same row): the other wave would be lost",
+            file=export.path,
+            expected=f"`wave: both` {where}",
+        )
+    if instrument.layout != "wide" and export.wave == "both":
+        raise InputError(
+            f"declared `wave: both`, but codebook {instrument.version} has one wave per export",
+            file=export.path,
+            expected=f"`wave: baseline` or `wave: endline` {where}",
+        )
+    if instrument.layout != "wide" and export.language not in ("nl", "fr"):
+        raise InputError(
+            f"declared `language: {export.language}`, but codebook {instrument.version} reads "
+            "question texts and labels of a form language",
+            file=export.path,
+            expected=f"`language: nl` or `language: fr` {where} (`codes` is for wide, code-based exports)",
+        )
+
+
 def map_headers(
     columns: list[str], export: Export, instrument: Instrument, unknown_column: str
 ) -> dict[tuple[str, str], str]:
@@ -197,11 +255,18 @@ class ValueParser:
     """Parses a column through its scale; caches by distinct raw value (exports repeat values)."""
 
     def __init__(
-        self, lang: str, missing_tokens: list[str], ocmw: OcmwResolver, aliases: dict | None = None
+        self,
+        lang: str,
+        missing_tokens: list[str],
+        ocmw: OcmwResolver,
+        aliases: dict | None = None,
+        *,
+        decimal_comma: bool = True,
     ) -> None:
         self.lang = lang
         self.missing = frozenset(normalise_header(t) for t in missing_tokens)
         self.ocmw = ocmw
+        self.decimal_comma = decimal_comma
         names_lang = lang if lang in ("nl", "fr") else "nl"
         aliases = aliases or {}
         self.countries = {
@@ -214,37 +279,43 @@ class ValueParser:
         }
 
     def parse(self, variable: Variable, raw: object) -> parse.Parsed:
-        if parse.is_missing(raw, self.missing) and variable.kind != "category":
-            return parse.MISSING
+        absent = parse.missing(raw, self.missing)
+        if absent is not None and variable.kind != "category":
+            return absent
         kind, scale = variable.kind, variable.scale
         if kind in ("score", "integer"):
-            return parse.parse_score(raw, scale["min"], scale["max"])
+            return parse.parse_score(raw, scale["min"], scale["max"], self.decimal_comma)
         if kind == "category":
+            # Labels first: "Sans objet" is a label of some scales, not a missing value there.
             labels = self._labels(variable)
             key = normalise_header(raw) if raw is not None else ""
             if key in labels:
                 return parse.Parsed(labels[key])
-            if parse.is_missing(raw, self.missing):
-                return parse.MISSING
+            if absent is not None:
+                return absent
             shown = [
                 str(c.get("raw", c["code"])) if self.lang == "codes" else c[self.lang]
                 for c in scale["categories"]
             ]
             return parse.parse_category(raw, labels, shown)
         if kind in ("datetime", "date"):
-            return parse.parse_datetime(raw)
+            return parse.parse_datetime(raw, self.decimal_comma)
         if kind == "year_list":
             return parse.parse_year_list(raw)
         if kind == "country":
-            return parse.parse_name_list(raw, self.countries, "country")
+            return parse.parse_country(raw, self.countries)
         if kind == "language_list":
             return parse.parse_name_list(raw, self.languages, "language")
         if kind == "ocmw":
             found = self.ocmw.resolve(str(raw))
             if found is None:
+                # The typed name is kept (a centre's name, not a person's): whoever fixes the
+                # aliases needs it, and the row number alone does not show it.
                 close = ", ".join(self.ocmw.closest(str(raw))) or "none"
                 return parse.Parsed(
-                    None, "unknown_ocmw", f"an OCMW of config/reference/ocmw.csv (closest: {close})"
+                    None,
+                    "unknown_ocmw",
+                    f"{OCMW_EXPECTED} (typed '{str(raw).strip()}'; closest: {close})",
                 )
             return parse.Parsed(found)
         return parse.Parsed(str(raw).strip())
@@ -281,7 +352,8 @@ def ingest_export(
     A long export holds one wave; a wide export holds both in each row, and yields a baseline
     record per row plus an endline record where any endline answer is present.
     """
-    frame, _ = read_export(export, root, all_headers(instrument))
+    check_declaration(export, instrument)
+    frame, _ = read_export(export, root, all_headers(instrument), header_sets(instrument))
     mapping = map_headers(list(frame.columns), export, instrument, unknown_column)
     is_blank = frame.drop(columns="_row").apply(lambda col: col.map(_is_empty)).all(axis=1)
     waves = ["baseline", "endline"] if export.wave == "both" else [export.wave]
@@ -293,7 +365,9 @@ def ingest_export(
             rows, wave_issues = _present_only(rows, wave_issues, frame, columns, mapping, instrument)
         outs.append(rows)
         issues += wave_issues
-    return pd.concat(outs, ignore_index=True), pd.DataFrame(issues, columns=ISSUE_COLUMNS)
+    # A wide row's shared columns (OCMW, respondent) are parsed for both waves: one issue each.
+    issues_frame = pd.DataFrame(issues, columns=ISSUE_COLUMNS).drop_duplicates(ignore_index=True)
+    return pd.concat(outs, ignore_index=True), issues_frame
 
 
 def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blank):
@@ -317,7 +391,8 @@ def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blan
             continue  # dropped here: never leaves ingest
         parsed = _parse_column(raw, variable, parser)
         problems = parsed.map(lambda p: p.problem)
-        rejected = problems.notna() & (problems != "missing") & ~is_blank
+        # Rejected values and missing ones (with their reason); a blank row is one row issue.
+        reported = problems.notna() & ~is_blank
         issues += [
             _issue(
                 export,
@@ -326,8 +401,9 @@ def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blan
                 variable.name,
                 problems[i],
                 parsed[i].expected,
+                parsed[i].reason,
             )
-            for i in rejected[rejected].index
+            for i in reported[reported].index
         ]
         if variable.derive == "age_years":
             born = parsed.map(lambda p: p.value)
@@ -346,7 +422,15 @@ def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blan
     return out, issues
 
 
-def _issue(export: Export, row: int, column: str, variable: str, problem: str, expected: str | None) -> dict:
+def _issue(
+    export: Export,
+    row: int,
+    column: str,
+    variable: str,
+    problem: str,
+    expected: str | None,
+    reason: str | None = None,
+) -> dict:
     return {
         "source_file": export.path,
         "source_row": row,
@@ -354,6 +438,7 @@ def _issue(export: Export, row: int, column: str, variable: str, problem: str, e
         "variable": variable,
         "problem": problem,
         "expected": expected or "",
+        "reason": reason or "",
     }
 
 
@@ -460,20 +545,36 @@ def ingest_cohort(
     policy = config["parsing"]
     key = pseudonym_key(cohort, **config["pseudonym"])
     resolver = OcmwResolver.from_reference(reference, policy["ocmw_name_prefixes"])
+    for export in cohort.exports:
+        check_declaration(export, instrument)  # every export, before reading any of them
     hashes = _check_distinct_files(cohort, root)
     frames, issue_frames = [], []
     for export in cohort.exports:
-        parser = ValueParser(export.language, policy["missing_tokens"], resolver, aliases)
+        parser = ValueParser(
+            export.language,
+            policy["missing_tokens"],
+            resolver,
+            aliases,
+            decimal_comma=policy.get("decimal_comma", True),
+        )
         rows, issues = ingest_export(
             export, root, instrument, parser, key, unknown_column=policy["unknown_column"]
         )
         _check_declared_language(rows, export)
         _check_window(rows, export, cohort)
-        log.info("%s: %d rows read, %d values rejected", export.path, len(rows), len(issues))
+        missing = issues["problem"] == "missing"
+        log.info(
+            "%s: %d rows read, %d values rejected, %d missing",
+            export.path,
+            len(rows),
+            int((~missing).sum()),
+            int(missing.sum()),
+        )
         frames.append(rows)
         issue_frames.append(issues)
     rows = pd.concat(frames, ignore_index=True)
     issues = pd.concat(issue_frames, ignore_index=True)
+    _check_shared_response_ids(rows)
     _check_unknown_ocmws(rows, issues, policy["unknown_ocmw"])
     return rows, issues, hashes
 
@@ -496,6 +597,30 @@ def _check_distinct_files(cohort: Cohort, root: Path) -> dict[str, str]:
             )
         hashes[export.path] = digest
     return hashes
+
+
+def _check_shared_response_ids(rows: pd.DataFrame, shown: int = 5) -> None:
+    """Fix: "the same file listed twice" was caught for byte-identical files only. A re-saved
+    copy (another encoding or separator) or an export that overlaps another one shares the
+    platform's response ids, which are unique per submission: stop, naming both files."""
+    if RESPONSE_ID not in rows:
+        return  # code-based (wide) exports carry no platform id
+    ids = rows.loc[~rows["is_blank"], ["source_file", RESPONSE_ID]].dropna()
+    ids = ids[ids[RESPONSE_ID].str.strip() != ""].drop_duplicates()
+    # Files in the order the cohort config lists them (rows are concatenated in that order).
+    files_per_id = ids.groupby(RESPONSE_ID, sort=True)["source_file"].agg(tuple)
+    shared = files_per_id[files_per_id.map(len) > 1]
+    if shared.empty:
+        return
+    first, second = shared.iloc[0][:2]
+    both = shared[shared.map(lambda files: first in files and second in files)]
+    examples = ", ".join(list(both.index)[:shown])
+    raise InputError(
+        f"{len(both)} response id(s) also appear in {first} (e.g. {examples}): the platform gives "
+        "each submission its own id, so the two files hold the same submissions",
+        file=second,
+        expected="each submission in one export only (is one file a re-saved copy of the other?)",
+    )
 
 
 def _check_declared_language(rows: pd.DataFrame, export: Export) -> None:
@@ -529,15 +654,21 @@ def _check_window(rows: pd.DataFrame, export: Export, cohort: Cohort) -> None:
 
 
 def _check_unknown_ocmws(rows: pd.DataFrame, issues: pd.DataFrame, policy: str) -> None:
-    unknown = issues[issues["problem"] == "unknown_ocmw"]
-    if policy == "stop" and len(unknown):
-        first = unknown.iloc[0]
-        raise InputError(
-            f"unknown OCMW ({len(unknown)} row(s) in all)",
-            file=first["source_file"],
-            row=int(first["source_row"]),
-            column=first["column"],
-            expected=first["expected"],
-            hint="add the spelling to `aliases` in config/reference/ocmw.csv if it is a known OCMW, "
-            "or set parsing.unknown_ocmw: quarantine",
-        )
+    """Policy `stop`: one error that lists every row with an unknown OCMW name (file, row, the
+    name as typed, the closest known names), so that all aliases can be fixed in one go."""
+    unknown = issues[issues["problem"] == "unknown_ocmw"].sort_values(["source_file", "source_row"])
+    if policy != "stop" or unknown.empty:
+        return
+    lines = [
+        f"  file {u.source_file}, row {u.source_row}, column '{u.column}': "
+        + u.expected.removeprefix(f"{OCMW_EXPECTED} (").removesuffix(")")
+        for u in unknown.itertuples()
+    ]
+    files = sorted(set(unknown["source_file"]))
+    raise InputError(
+        f"unknown OCMW name in {len(unknown)} row(s):\n" + "\n".join(lines) + "\n",
+        file=files[0] if len(files) == 1 else None,
+        expected="a name, alias or NIS code of config/reference/ocmw.csv",
+        hint="add the spelling to `aliases` in config/reference/ocmw.csv if it is a known OCMW, "
+        "or set parsing.unknown_ocmw: quarantine",
+    )

@@ -1,9 +1,10 @@
 """Parsing one answer according to its scale in the codebook.
 
 Each parser takes the raw cell and returns (value, problem): value is the canonical value or
-None; problem is None for a clean value, "missing" for an empty or "n.v.t." answer, and
-otherwise a short code of why the value was rejected. The row is kept either way (policy:
-docs/stages/ingest.md); only the register number and the OCMW decide whether a row is usable.
+None; problem is None for a clean value, "missing" for an empty or "n.v.t." answer (with its
+reason: `blank` or `not_applicable`), and otherwise a short code of why the value was rejected.
+The row is kept either way (policy: docs/stages/ingest.md); only the register number and the
+OCMW decide whether a row is usable.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from babel import Locale
 from miriam.readers import normalise_header as normalise
 
 _INT = re.compile(r"^[+]?[0-9]+$")  # ASCII digits only (\d also matches other scripts' digits)
+_DECIMAL = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
 _DATETIME = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII
 )
@@ -35,19 +37,44 @@ class Parsed:
     value: object
     problem: str | None = None
     expected: str | None = None
+    reason: str | None = None  # why a value is missing: "blank" or "not_applicable"
 
 
-MISSING = Parsed(None, "missing")
+# A missing value keeps its reason: an empty cell is not the same answer as "n.v.t.".
+MISSING = Parsed(None, "missing", reason="blank")
+NOT_APPLICABLE = Parsed(None, "missing", reason="not_applicable")
 
 
 def is_missing(raw: object, missing_tokens: frozenset[str]) -> bool:
-    return raw is None or (isinstance(raw, float) and pd.isna(raw)) or normalise(raw) in missing_tokens
+    return _is_blank(raw) or normalise(raw) in missing_tokens
 
 
-def parse_score(raw: str, lo: float, hi: float) -> Parsed:
+def missing(raw: object, missing_tokens: frozenset[str]) -> Parsed | None:
+    """MISSING for an empty cell, NOT_APPLICABLE for a missing-value token ("nvt", "sans
+    objet"), None for an answer."""
+    if _is_blank(raw):
+        return MISSING
+    if normalise(raw) in missing_tokens:
+        return NOT_APPLICABLE
+    return None
+
+
+def _is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, float) and pd.isna(raw)) or normalise(raw) == ""
+
+
+def parse_score(raw: str, lo: float, hi: float, decimal_comma: bool = True) -> Parsed:
+    """A whole number in [lo, hi]. Never rounded: "7,5" and "7.5" are rejected.
+
+    `decimal_comma` (config `parsing.decimal_comma`): true reads "7,5" as the number 7.5, so it
+    is rejected as `not_a_whole_number`; false treats the comma as no decimal separator, so
+    "7,5" is `not_a_number`.
+    """
     text = str(raw).strip()
     expected = f"a whole number from {lo:g} to {hi:g}"
     if not _INT.match(text):
+        if not decimal_comma and "," in text and _DECIMAL.match(text.replace(",", ".")):
+            return Parsed(None, "not_a_number", expected + " (a comma is not a decimal separator)")
         return Parsed(None, "not_a_whole_number", expected)
     if len(text.lstrip("+0")) > 15:  # fix: int() raises on > 4300 digits; no scale is that wide
         return Parsed(None, "out_of_range", expected)
@@ -64,8 +91,11 @@ def parse_category(raw: str, labels: dict[str, str], scale_codes: list[str]) -> 
     return Parsed(None, "unknown_category", "one of " + " / ".join(scale_codes))
 
 
-def parse_datetime(raw: object) -> Parsed:
-    """dd/mm/yyyy [hh:mm[:ss]], ISO, an Excel serial number, or an Excel date cell."""
+def parse_datetime(raw: object, decimal_comma: bool = True) -> Parsed:
+    """dd/mm/yyyy [hh:mm[:ss]], ISO, an Excel serial number, or an Excel date cell.
+
+    A serial with a decimal comma ("45244,4375", Excel on a Belgian machine) is read only with
+    `decimal_comma` (config `parsing.decimal_comma`)."""
     expected = "a date dd/mm/yyyy (hh:mm)"
     if isinstance(raw, datetime):
         return _plausible(raw, expected)
@@ -81,7 +111,7 @@ def parse_datetime(raw: object) -> Parsed:
             return _plausible(when, expected)
         if not text.isascii():  # fix: float() also reads other scripts' digits
             raise ValueError(text)
-        serial = float(text.replace(",", "."))
+        serial = float(text.replace(",", ".") if decimal_comma else text)
     except ValueError:
         return Parsed(None, "not_a_date", expected)
     if 20000 < serial < 80000:  # 1954..2119: plausible Excel serials for this programme
@@ -103,6 +133,18 @@ def parse_year_list(raw: str, first: int = 1950, last: int = 2035) -> Parsed:
     if not parts or not all(year.fullmatch(p) and first <= int(p) <= last for p in parts):
         return Parsed(None, "not_a_year_list", f"years {first}-{last} separated by commas")
     return Parsed("|".join(sorted(parts)))
+
+
+def parse_country(raw: str, names: dict[str, str]) -> Parsed:
+    """One country (the country of birth). Fix: it went through parse_name_list, so "Marokko,
+    België" became a list of two countries; a woman has one country of birth, and which one
+    was meant cannot be guessed."""
+    if (whole := normalise(raw)) in names:
+        return Parsed(names[whole])
+    several = parse_name_list(raw, names, "country")
+    if several.problem is None and "|" in str(several.value):
+        return Parsed(None, "not_a_single_country", "one country name (the country of birth)")
+    return several
 
 
 def parse_name_list(raw: str, names: dict[str, str], what: str) -> Parsed:

@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,28 @@ import pandas as pd
 from miriam.config import Export
 from miriam.errors import InputError
 
-HEADER_SEARCH_ROWS = 15  # title rows above the header occur; the header is within the first rows
+# Title rows above the header occur (an export re-saved by hand may carry a dozen or more); the
+# header row is searched in the first rows only, so that a data row is never taken for it.
+HEADER_SEARCH_ROWS = 50
+MIN_KNOWN_HEADERS = 3  # without header sets: a header row has at least this many known headers
+
+
+@dataclass(frozen=True)
+class HeaderSet:
+    """The headers of one form (a language and a wave), normalised: a row is that form's header
+    row when it holds the `anchor` (the response id) and at least half of `required`.
+
+    Fix: the rule used to be "most cells of the row are known headers", which failed as soon
+    as the platform added more unknown columns than the form has questions.
+    """
+
+    required: frozenset[str]
+    anchor: str | None = None
+
+    def matches(self, cells: set[str]) -> bool:
+        if self.anchor is not None and self.anchor not in cells:
+            return False
+        return bool(self.required) and 2 * len(cells & self.required) >= len(self.required)
 
 
 def normalise_header(text: object) -> str:
@@ -31,12 +53,19 @@ def normalise_header(text: object) -> str:
     return " ".join(plain.casefold().split())
 
 
-def read_export(export: Export, root: Path, known_headers: set[str]) -> tuple[pd.DataFrame, int]:
+def read_export(
+    export: Export,
+    root: Path,
+    known_headers: set[str],
+    header_sets: list[HeaderSet] | None = None,
+) -> tuple[pd.DataFrame, int]:
     """Read an export into a frame of raw cells (columns = headers as in the file).
 
     Returns the frame, with a `_row` column holding spreadsheet row numbers, and the row number
-    of the header. `known_headers` (normalised) is used to find the header row below any title
-    rows: it is the first row in which most cells are known headers.
+    of the header. The header row is the first of the first HEADER_SEARCH_ROWS rows that
+    matches one of `header_sets` (ingest passes one per form language and wave); without
+    header sets, the first row with at least MIN_KNOWN_HEADERS of `known_headers` (normalised).
+    Unknown columns never count against a row, however many the platform adds.
     """
     path = root / export.path
     if not path.exists():
@@ -46,18 +75,57 @@ def read_export(export: Export, root: Path, known_headers: set[str]) -> tuple[pd
     else:
         rows = _xlsx_rows(path, export)
     try:
-        header_index = _find_header(rows, known_headers, export)
+        header_index = _find_header(rows, known_headers, export, header_sets)
     except InputError:
         if export.format == "csv":
-            _refuse_other_delimiter(path, export, known_headers)
+            _refuse_other_delimiter(path, export, known_headers, header_sets)
         raise
-    header = [str(h).strip() if h is not None else "" for h in rows[header_index]]
+    raw_header = ["" if h is None else str(h) for h in rows[header_index]]
+    _refuse_repeated_questions(raw_header, known_headers, export)
+    header = [h.strip() for h in raw_header]
     body = rows[header_index + 1 :]
     width = len(header)
+    if export.format == "csv":
+        _refuse_ragged_rows(body, width, header_index + 2, export)
     records = [list(r[:width]) + [None] * (width - len(r)) for r in body]
     frame = pd.DataFrame(records, columns=_unique(header), dtype=object)
     frame["_row"] = range(header_index + 2, header_index + 2 + len(body))
     return frame, header_index + 1
+
+
+def _refuse_repeated_questions(header: list[str], known: set[str], export: Export) -> None:
+    """Two header cells that are the same question once case, accents and spaces are ignored
+    ('OCMW' and 'ocmw '): a form has one column per question, and which of the two holds the
+    answers cannot be guessed (the last one used to win silently)."""
+    first: dict[str, int] = {}
+    for i, text in enumerate(header):
+        key = normalise_header(text)
+        if key not in known:
+            continue  # repeated unknown platform columns are ignored anyway (with a warning)
+        if key in first:
+            j = first[key]
+            raise InputError(
+                f"two columns for one question: '{header[j]}' (column {j + 1}) and '{text}' "
+                f"(column {i + 1}) are the same header once case, accents and spaces are ignored",
+                file=export.path,
+                expected="one column per question (remove or rename one of them in a copy of the export)",
+            )
+        first[key] = i
+
+
+def _refuse_ragged_rows(body: list[list[object]], width: int, first_row: int, export: Export) -> None:
+    """A CSV data row must have as many cells as the header: an unquoted comma (or ';') in an
+    answer shifts every following cell into the wrong column, so cutting or padding the row
+    would read answers under the wrong questions. A blank row (e.g. the last one) is fine."""
+    for offset, cells in enumerate(body):
+        if len(cells) != width and any(str(c).strip() for c in cells):
+            raise InputError(
+                f"{len(cells)} cells in this row, but {width} in the header row (an unquoted "
+                f"'{export.delimiter or ','}' inside an answer?)",
+                file=export.path,
+                row=first_row + offset,
+                expected=f"{width} cells per row, as many as headers",
+            )
 
 
 def _unique(header: list[str]) -> list[str]:
@@ -94,7 +162,9 @@ def _csv_rows(path: Path, export: Export) -> list[list[str]]:
         raise InputError(f"not a readable CSV ({error})", file=export.path) from None
 
 
-def _refuse_other_delimiter(path: Path, export: Export, known: set[str]) -> None:
+def _refuse_other_delimiter(
+    path: Path, export: Export, known: set[str], header_sets: list[HeaderSet] | None
+) -> None:
     """Fix: a ';' file declared ',' passed the separator check above (its quoted answers such
     as "Arabisch, Nederlands" contain commas) and then failed as "not an export". When the
     header is found with another separator, say so."""
@@ -106,7 +176,7 @@ def _refuse_other_delimiter(path: Path, export: Export, known: set[str]) -> None
         try:
             reader = csv.reader(io.StringIO(text, newline=""), delimiter=other)
             head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
-            _find_header(head, known, export)
+            _find_header(head, known, export, header_sets)
         except (csv.Error, InputError):
             continue
         shown = "\\t" if other == "\t" else other
@@ -186,18 +256,18 @@ def _cell_text(value: object) -> object:
     return str(value)
 
 
-def _find_header(rows: list[list[object]], known: set[str], export: Export) -> int:
-    best, best_hits = None, 0
+def _find_header(
+    rows: list[list[object]], known: set[str], export: Export, header_sets: list[HeaderSet] | None = None
+) -> int:
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [normalise_header(c) for c in row if c not in (None, "")]
-        hits = sum(c in known for c in cells)
-        if cells and hits > best_hits and hits >= max(3, len(cells) // 2):
-            best, best_hits = i, hits
-            break
-    if best is None:
-        raise InputError(
-            f"no header row with the form's questions found in the first {HEADER_SEARCH_ROWS} rows",
-            file=export.path,
-            expected="an export of the MIRIAM form (is this the right file?)",
-        )
-    return best
+        cells = {normalise_header(c) for c in row if c not in (None, "")}
+        if header_sets:
+            if any(form.matches(cells) for form in header_sets):
+                return i
+        elif len(cells & known) >= MIN_KNOWN_HEADERS:
+            return i
+    raise InputError(
+        f"no header row with the form's questions found in the first {HEADER_SEARCH_ROWS} rows",
+        file=export.path,
+        expected="an export of the MIRIAM form (is this the right file?)",
+    )

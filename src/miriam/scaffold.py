@@ -17,7 +17,7 @@ from miriam.errors import MiriamError
 TEMPLATE = """\
 # Cohort {cohort}: written by `python -m miriam.scaffold`; edit every line marked TODO.
 # Schema with every key explained: workflow/schemas/cohort.schema.yaml.
-# Walkthrough: docs/new-cohort.md.
+# Walkthrough: docs/adding-a-cohort.md.
 
 # The cohort's name: equals this file's name (lower case, digits and dashes).
 cohort: {cohort}

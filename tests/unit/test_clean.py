@@ -126,7 +126,11 @@ def test_duplicate_across_language_exports(run_clean, builder):
     )
     fr = builder.export(
         "b_fr.csv",
-        [builder.row("baseline", "fr", ocmw="CPAS d'Anvers", submitted_at="15/11/2023 10:00")],
+        [
+            builder.row(
+                "baseline", "fr", response_id="R0101", ocmw="CPAS d'Anvers", submitted_at="15/11/2023 10:00"
+            )
+        ],
         wave="baseline",
         lang="fr",
     )
@@ -137,7 +141,11 @@ def test_duplicate_across_language_exports(run_clean, builder):
 
 def test_same_woman_in_both_waves_is_not_a_duplicate(run_clean, builder):
     base = builder.export("b.csv", [builder.row("baseline")], wave="baseline")
-    end = builder.export("e.csv", [builder.row("endline", submitted_at="12/06/2024 10:00")], wave="endline")
+    end = builder.export(
+        "e.csv",
+        [builder.row("endline", response_id="R0201", submitted_at="12/06/2024 10:00")],
+        wave="endline",
+    )
     _, _, responses, quarantine = run_clean([base, end])
     assert quarantine.empty
     assert responses["wave"].tolist() == ["baseline", "endline"]
@@ -244,3 +252,36 @@ def test_reconcile_refuses_counts_that_do_not_add_up(run_clean, builder):
     rows, issues, responses, quarantine = run_clean([entry])
     with pytest.raises(AssertionError, match="1 rows read != 0 kept"):
         clean.reconcile(rows, responses.iloc[0:0], quarantine, issues)
+
+
+def test_unreadable_submission_date_has_its_own_reason(run_clean, builder):
+    rows = [
+        builder.row("baseline", response_id="R1", submitted_at="nvt"),
+        builder.row("baseline", response_id="R2", national_register_number=LIES, submitted_at=""),
+        builder.row("baseline", response_id="R3", national_register_number=GRACE),
+    ]
+    entry = builder.export("b.csv", rows, wave="baseline")
+    _, issues, responses, quarantine = run_clean([entry])
+    assert _reasons(quarantine) == {
+        ("raw/b.csv", 2): "no_submission_date",
+        ("raw/b.csv", 3): "no_submission_date",
+    }
+    assert set(quarantine["detail"]) == {
+        "the submission date is empty or not a date: the window cannot be checked"
+    }
+    assert responses["response_id"].tolist() == ["R3"]
+
+
+def test_reconciliation_counts_missing_values_apart_from_rejected_ones(run_clean, builder):
+    row = builder.row("baseline", dom_housing="nvt", dom_leisure="", dom_health="", regular_gp="11")
+    entry = builder.export("b.csv", [row], wave="baseline")
+    rows, issues, responses, quarantine = run_clean([entry])
+    count = {
+        (r.scope, r.measure): r.count
+        for r in clean.reconcile(rows, responses, quarantine, issues).itertuples()
+    }
+    assert count[("raw/b.csv", "values_missing_not_applicable")] == 1
+    assert count[("raw/b.csv", "values_missing_blank")] == 2
+    assert count[("raw/b.csv", "values_rejected_unknown_category")] == 1
+    assert count[("cohort", "values_rejected")] == 1
+    assert count[("cohort", "values_missing")] == 3

@@ -66,7 +66,7 @@ def sample_exports(builder):
 
 def test_samples_ingest_to_codes(ingest_cohort, sample_exports):
     rows, issues, hashes = ingest_cohort(sample_exports)
-    assert issues.empty
+    assert (issues["problem"] == "missing").all(), issues  # nothing rejected, blanks recorded
     assert set(hashes) == {e["path"] for e in sample_exports}
     assert all(len(h) == 64 for h in hashes.values())
     by_id = rows.set_index("response_id")
@@ -184,9 +184,16 @@ def test_bad_scores_are_rejected_and_the_row_kept(ingest_cohort, builder, raw, p
 
 
 @pytest.mark.parametrize(
-    "lang, token", [("nl", "nvt"), ("nl", "n.v.t."), ("fr", "sans objet"), ("nl", ""), ("fr", " ")]
+    "lang, token, reason",
+    [
+        ("nl", "nvt", "not_applicable"),
+        ("nl", "n.v.t.", "not_applicable"),
+        ("fr", "sans objet", "not_applicable"),
+        ("nl", "", "blank"),
+        ("fr", " ", "blank"),
+    ],
 )
-def test_missing_tokens_are_missing_not_rejected(ingest_cohort, builder, lang, token):
+def test_missing_tokens_are_missing_with_their_reason(ingest_cohort, builder, lang, token, reason):
     row = builder.row(
         "baseline",
         lang,
@@ -198,10 +205,15 @@ def test_missing_tokens_are_missing_not_rejected(ingest_cohort, builder, lang, t
     )
     entry = builder.export("b.csv", [row], wave="baseline", lang=lang)
     rows, issues, _ = ingest_cohort([entry])
-    assert issues.empty, issues
     r = _only_row(rows)
-    for column in ("dom_housing", "regular_gp", "n_children", "children_birth_years", "languages"):
+    variables = ["children_birth_years", "dom_housing", "languages", "n_children", "regular_gp"]
+    for column in variables:
         assert pd.isna(r[column]), column
+    # Missing, not rejected, and the reason is kept (fix: every kind of missing became NA).
+    assert sorted(issues["variable"]) == variables
+    assert set(issues["problem"]) == {"missing"} and set(issues["reason"]) == {reason}
+    assert set(issues["expected"]) == {""}
+    assert set(issues["source_row"]) == {2}
 
 
 def test_unknown_category_label(ingest_cohort, builder):
@@ -272,8 +284,8 @@ def test_unknown_ocmw_with_policy_stop(ingest_cohort, builder):
     with pytest.raises(InputError) as info:
         ingest_cohort([entry])
     message = str(info.value)
-    assert message.startswith("file raw/b.csv, row 3, column 'OCMW': unknown OCMW (1 row(s) in all)")
-    assert "closest: antwerpen" in message
+    assert message.startswith("file raw/b.csv: unknown OCMW name in 1 row(s):")
+    assert "row 3, column 'OCMW': typed 'OCMW Antwerpn'; closest: antwerpen" in message
     assert "aliases" in message and "quarantine" in message
 
 
@@ -299,7 +311,8 @@ def test_missing_ocmw(ingest_cohort, builder):
     entry = builder.export("b.csv", [builder.row("baseline", ocmw="")], wave="baseline")
     rows, issues, _ = ingest_cohort([entry])
     assert _only_row(rows)["ocmw_status"] == "missing"
-    assert issues.empty
+    issue = _issue(issues, "ocmw")
+    assert (issue["problem"], issue["reason"]) == ("missing", "blank")
 
 
 # --- declaration checks: a wrong delivery stops the run --------------------------------------
@@ -569,6 +582,7 @@ def test_register_number_formatting_does_not_break_linking(ingest_cohort, builde
         [
             builder.row(
                 "endline",
+                response_id="R0201",
                 national_register_number=91031412331,  # a number cell
                 submitted_at="12/06/2024 10:00",
                 dom_financial=6,
@@ -578,7 +592,7 @@ def test_register_number_formatting_does_not_break_linking(ingest_cohort, builde
         wave="endline",
     )
     rows, issues, _ = ingest_cohort([base, end])
-    assert issues.empty
+    assert (issues["problem"] == "missing").all()  # only the blank stop reason and date
     assert rows["key_status"].tolist() == ["valid", "valid"]
     assert rows["pseudonym"].nunique() == 1
     end_row = rows[rows["wave"] == "endline"].iloc[0]

@@ -41,6 +41,39 @@ def test_score_rejections_name_the_problem_and_the_expectation(raw, problem):
     assert parsed.expected == "a whole number from 0 to 10"
 
 
+@pytest.mark.parametrize(
+    "raw, decimal_comma, problem",
+    [
+        ("7,5", True, "not_a_whole_number"),  # read as 7.5 (the default)
+        ("7,5", False, "not_a_number"),  # a comma is no decimal separator
+        ("7.5", False, "not_a_whole_number"),
+        ("10/10", False, "not_a_whole_number"),
+    ],
+)
+def test_decimal_comma_rule(raw, decimal_comma, problem):
+    assert parse.parse_score(raw, 0, 10, decimal_comma).problem == problem
+
+
+def test_excel_serial_with_a_decimal_comma_needs_the_rule():
+    assert parse.parse_datetime("45244,4375", decimal_comma=True).value == datetime(2023, 11, 14, 10, 30)
+    assert parse.parse_datetime("45244,4375", decimal_comma=False).problem == "not_a_date"
+    assert parse.parse_datetime("45244.4375", decimal_comma=False).value == datetime(2023, 11, 14, 10, 30)
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [(None, "blank"), ("", "blank"), ("  ", "blank"), (float("nan"), "blank")]
+    + [("nvt", "not_applicable"), ("N.V.T.", "not_applicable"), (" sans  objet ", "not_applicable")],
+)
+def test_missing_values_keep_their_reason(raw, reason):
+    parsed = parse.missing(raw, MISSING_TOKENS)
+    assert (parsed.value, parsed.problem, parsed.reason) == (None, "missing", reason)
+
+
+def test_an_answer_is_not_missing():
+    assert parse.missing("7", MISSING_TOKENS) is None
+
+
 def test_score_with_thousands_of_digits_is_out_of_range_not_a_crash():
     # int() refuses strings of more than 4300 digits (CPython's int_max_str_digits)
     parsed = parse.parse_score("9" * 5000, 0, 10)
@@ -145,6 +178,20 @@ def test_bad_year_lists(raw):
 )
 def test_country_names_in_both_languages(lang, raw, code):
     assert parse.parse_name_list(raw, parse.country_names(lang), "country") == parse.Parsed(code)
+
+
+@pytest.mark.parametrize("raw", ["Marokko, België", "Marokko en België", "Marokko/Turkije"])
+def test_several_birth_countries_are_rejected(raw):
+    parsed = parse.parse_country(raw, parse.country_names("nl"))
+    assert parsed.value is None and parsed.problem == "not_a_single_country"
+    assert parsed.expected == "one country name (the country of birth)"
+
+
+@pytest.mark.parametrize(
+    "raw, code", [("Marokko", "MA"), ("Bosnië en Herzegovina", "BA"), ("marokko ", "MA")]
+)
+def test_one_birth_country(raw, code):
+    assert parse.parse_country(raw, parse.country_names("nl")) == parse.Parsed(code)
 
 
 def test_unknown_country_lists_the_closest_names():

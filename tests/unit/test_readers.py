@@ -270,3 +270,18 @@ def test_arbitrary_bytes_raise_only_miriam_errors(tmp_path, headers, body, with_
         assert frame["_row"].is_monotonic_increasing
     finally:
         shutil.rmtree(tmp_path / "raw")
+
+
+# --- the header row: known headers of one form, however many unknown columns -------------------
+
+
+def test_header_row_found_by_its_form_not_by_its_share_of_known_cells(builder, instrument):
+    from miriam.ingest import all_headers, header_sets
+
+    rows = [{**{f"Extra {i}": "x" for i in range(40)}, **r} for r in _rows(builder)]
+    titles = [f"Titel {i}" for i in range(20)]
+    builder.write_csv("raw/x.csv", rows, title_rows=titles)
+    export = _export("raw/x.csv", encoding="utf-8", delimiter=",")
+    frame, header_row = read_export(export, builder.root, all_headers(instrument), header_sets(instrument))
+    assert header_row == 21 and frame["_row"].tolist() == [22, 23]
+    assert frame["Antwoord ID"].tolist() == ["R1", "R2"]

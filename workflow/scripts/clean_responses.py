@@ -3,7 +3,6 @@
 import logging
 
 from miriam import clean, config, io, logs, qa, validation
-from miriam.errors import InputError
 
 
 def main(snakemake):
@@ -18,26 +17,19 @@ def main(snakemake):
     contract = validation.check(responses, validation.responses_schema(instrument))
     for record in reconciliation.itertuples():
         logging.info("%s: %s = %d", record.scope, record.measure, record.count)
-    report = qa.qa_table(quarantine, issues, contract)
-    io.write_csv(report, snakemake.output.qa_csv)
-    io.write_text(qa.qa_page(report, reconciliation, cohort.name), snakemake.output.qa_html)
-    if len(contract):
-        # Snakemake removes a failed job's outputs, so the failures go to the log as well.
-        for case in contract.itertuples():
-            logging.error(
-                "%s row %s column %s: %s",
-                case.source_file,
-                case.source_row,
-                case.column,
-                case.check,
-            )
-        raise InputError(
-            f"{len(contract)} value(s) break the clean-data contract (listed above in this log)",
-            file=snakemake.input.rows,
-        )
+    report = qa.qa_table(quarantine, issues, contract, rows)
+    for case in contract.itertuples():
+        logging.error("%s row %s column %s: %s", case.source_file, case.source_row, case.column, case.check)
+    # Snakemake removes a failed job's outputs: on a contract failure the QA report goes to
+    # qa/<cohort>/failed/ (not an output) and the error message carries the summary.
+    qa.stop_on_contract_failures(
+        contract, report, reconciliation, cohort.name, snakemake.output.qa_csv, snakemake.input.rows
+    )
+    qa.write_report(report, reconciliation, cohort.name, snakemake.output.qa_csv, snakemake.output.qa_html)
     io.write_table(responses, snakemake.output.responses, sort_by=["pseudonym", "wave"])
     io.write_csv(quarantine, snakemake.output.quarantine)
-    io.write_csv(issues, snakemake.output.rejected_values)
+    # Rejected values only: missing values (with their reason) are in the QA report.
+    io.write_csv(issues[issues["problem"] != "missing"], snakemake.output.rejected_values)
     io.write_csv(reconciliation, snakemake.output.reconciliation)
 
 
