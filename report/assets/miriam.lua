@@ -3,7 +3,8 @@
 --   * ![caption](x.svg){fig-alt="..."}: the alt text becomes the image's alt (HTML) and
 --     image(alt: ...) (Typst), so screen readers and tagged PDFs get it;
 --   * ::: {.callout-warning title="..."}: a titled note box;
---   * ::: {.headline} and ::: {.colophon}: styled blocks in Typst (CSS does it in HTML).
+--   * ::: {.headline} and ::: {.colophon}: styled blocks in Typst (CSS does it in HTML);
+--   * ::: {.keep}: content kept on one page in Typst (a table with its chart).
 
 local function typst_string(s)
   s = s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\n', ' ')
@@ -34,6 +35,9 @@ local BOXES = {
   ['callout-warning'] = 'block(width: 100%, fill: rgb("#FFF4E0"), stroke: (left: 3pt + rgb("#E69F00")), inset: (x: 10pt, y: 8pt), radius: 2pt, breakable: false)',
   ['headline'] = 'block(width: 100%, above: 12pt, below: 8pt, breakable: false, text(size: 12pt, weight: "bold", fill: rgb("#0B4F7A"))',
   ['colophon'] = 'block(width: 100%, text(size: 8.5pt, fill: rgb("#4D4D4D"))',
+  -- a table with its chart (and headline): one unbreakable block, so that a page break never
+  -- parts them (the whole block moves to the next page instead)
+  ['keep'] = 'block(width: 100%, breakable: false)',
 }
 
 function Div(div)

@@ -201,7 +201,13 @@ def to_typst(qmd: Path, *, assets: Path = ASSETS) -> bytes:
 
 
 def compile_pdf(source: bytes, root: Path, *, what: str = "") -> bytes:
-    """Typst -> PDF in this process; fonts are embedded (subset) by typst."""
+    """Typst -> PDF in this process; fonts are embedded (subset) by typst.
+
+    The PDF is tagged (alt texts, structure) for screen readers. Its catalogue then has
+    ``/MarkInfo << /Marked true /Suspects false >>``, which poppler 22.x reports as "Suspects
+    object is wrong type (boolean)": a poppler bug on a valid entry (not our template or
+    metadata). Turning the tags off would silence it at the cost of accessibility, so we don't.
+    """
     import typst
 
     fonts, no_system = _font_paths()

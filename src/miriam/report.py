@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ REGIONS = ("flanders", "brussels", "wallonia")
 PERCENT = {"nl": "#,##0\u00a0%", "fr": "#,##0\u202f%"}
 ENGINE_SHORTCODE = "{{< meta miriam-engine >}}"
 _ONE = Decimal("0.1")
+MINUS = "\u2212"
+#: A printed difference smaller than this (either way) is "stable" in the text: "+0,1" is no
+#: progress and "-0,1" no decline. The rules judge the printed difference, never the exact one.
+CHANGE_MIN = Decimal("0.2")
 
 
 # --- formatting -----------------------------------------------------------------------------
@@ -72,15 +77,42 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def round1(value: float) -> Decimal:
+def round1(value: Any) -> Decimal:
     """Half up to one decimal from the shortest repr (as the figures do): 5.25 -> 5.3."""
     rounded = Decimal(repr(float(value))).quantize(_ONE, rounding=ROUND_HALF_UP)
     return rounded if rounded != 0 else Decimal("0.0")
 
 
+def round_int(value: Any) -> int:
+    """Half up to a whole number (a printed percentage): 42.5 -> 43."""
+    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def printed_diff(baseline: Any, endline: Any, diff: Any = math.nan) -> float:
+    """The difference a reader can check: printed end minus printed begin (each rounded to one
+    decimal), so that "5,0 -> 5,7" reads "+0,7" (the charts do the same). The exact mean
+    difference is in the statistical annex. `diff` when a mean is missing."""
+    if _missing(baseline) or _missing(endline):
+        return math.nan if _missing(diff) else float(diff)
+    return float(round1(endline) - round1(baseline))
+
+
+def printed_pp(begin: Any, end: Any, change: Any = math.nan) -> float:
+    """A change in percentage points from the printed percentages: 43 % -> 29 % is -14."""
+    if _missing(begin) or _missing(end):
+        return math.nan if _missing(change) else float(change)
+    return float(round_int(end) - round_int(begin))
+
+
+def _minus(text: str) -> str:
+    """A real minus sign (U+2212) for a negative number, not the hyphen-minus."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 @dataclass(frozen=True)
 class Fmt:
-    """Babel formatting for one language; missing values print as an en dash."""
+    """Babel formatting for one language; missing values print as an en dash, negative
+    numbers with a real minus sign (U+2212)."""
 
     lang: str
 
@@ -92,27 +124,27 @@ class Fmt:
         """5.2 -> "5,2"."""
         if _missing(value):
             return "–"
-        return format_decimal(round1(value), format="0.0", locale=self.locale)
+        return _minus(format_decimal(round1(value), format="0.0", locale=self.locale))
 
     def diff(self, value: Any) -> str:
-        """Signed: 0.7 -> "+0,7", -0.3 -> "-0,3" (hyphen-minus, as in the charts), 0 -> "0,0"."""
+        """Signed: 0.7 -> "+0,7", -0.3 -> "−0,3" (U+2212), 0 -> "0,0"."""
         if _missing(value):
             return "–"
         rounded = round1(value)
         pattern = "0.0" if rounded == 0 else "+0.0;-0.0"
-        return format_decimal(rounded, format=pattern, locale=self.locale)
+        return _minus(format_decimal(rounded, format=pattern, locale=self.locale))
 
     def int(self, value: Any) -> str:
         """1144 -> "1.144" (nl) / "1 144" with a narrow no-break space (fr)."""
         if _missing(value):
             return "–"
-        return format_decimal(int(value), locale=self.locale)
+        return _minus(format_decimal(int(value), locale=self.locale))
 
     def pct(self, share: Any) -> str:
         """0.76 -> "76 %" (no-break space; narrow in French)."""
         if _missing(share):
             return "–"
-        return format_percent(share, format=PERCENT[self.lang], locale=self.locale)
+        return _minus(format_percent(share, format=PERCENT[self.lang], locale=self.locale))
 
     def pct100(self, value: Any) -> str:
         """A percentage as the tables hold it (0-100): 76.2 -> "76 %"."""
@@ -121,12 +153,12 @@ class Fmt:
         return self.pct(float(value) / 100)
 
     def pp(self, value: Any) -> str:
-        """A change in percentage points, signed and whole: 6.03 -> "+6"."""
+        """A change in percentage points, signed and whole: 6.03 -> "+6", -14 -> "−14"."""
         if _missing(value):
             return "–"
         rounded = Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         pattern = "0" if rounded == 0 else "+0;-0"
-        return format_decimal(rounded, format=pattern, locale=self.locale)
+        return _minus(format_decimal(rounded, format=pattern, locale=self.locale))
 
     def dec(self, value: Any, places: int) -> str:
         """A statistic with a fixed number of decimals, half up: dec(0.4443, 2) -> "0,44"."""
@@ -134,15 +166,17 @@ class Fmt:
             return "–"
         q = Decimal(1).scaleb(-places)
         rounded = Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP)
-        return format_decimal(
-            rounded, format="#,##0." + "0" * places if places else "#,##0", locale=self.locale
+        if rounded == 0:
+            rounded = abs(rounded)  # no "−0,00"
+        return _minus(
+            format_decimal(rounded, format="#,##0." + "0" * places if places else "#,##0", locale=self.locale)
         )
 
     def number(self, value: Any) -> str:
         """A plain number as written in a definition: 0 -> "0", 0.5 -> "0,5"."""
         if _missing(value):
             return "–"
-        return format_decimal(value, locale=self.locale)
+        return _minus(format_decimal(value, locale=self.locale))
 
     def ci(self, low: Any, high: Any, places: int = 2) -> str:
         """A confidence interval: "0,51 – 0,69" (en dash, no-break spaces)."""
@@ -171,10 +205,29 @@ class Fmt:
 # --- strings ----------------------------------------------------------------------------------
 
 
+_DIGIT_GROUP = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")
+
+
 def _french_spacing(text: str) -> str:
-    """French typography: a no-break space before : ; ? ! (so they never start a line)."""
+    """French typography: a no-break space before : ; ? ! (so they never start a line), a
+    narrow no-break space between groups of digits ("100 000")."""
     for mark, space in ((":", "\u00a0"), (";", "\u202f"), ("?", "\u202f"), ("!", "\u202f")):
         text = text.replace(f" {mark}", f"{space}{mark}")
+    return _DIGIT_GROUP.sub("\u202f", text)
+
+
+def typography(text: Any, lang: str) -> str:
+    """A label or definition from the codebook or the catalogue, set for the page's language."""
+    return _french_spacing(str(text)) if lang == "fr" else str(text)
+
+
+def capitalise(text: str) -> str:
+    """A sentence starts with a capital ("vier indicatoren ..." -> "Vier indicatoren ...")."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :] if ch.islower() else text
+        if ch.isdigit():
+            return text
     return text
 
 
@@ -220,13 +273,37 @@ class Text:
     def n(self, n: Any) -> str:
         return self("n", n=self.fmt.int(n))
 
+    def of(self, name: str) -> str:
+        """ "van Antwerpen" / "d'Anvers", "de Liège" (elision before a vowel)."""
+        if self.lang == "fr":
+            return ("d'" if name[:1].casefold() in "aeiouyéèêâîôû" else "de ") + name
+        return f"van {name}"
+
+    def place(self, name: str) -> str:
+        """Where the participants are, for a sentence: "in Antwerpen" / "d'Anvers", "de Liège"."""
+        return self.of(name) if self.lang == "fr" else f"in {name}"
+
+    def item(self, label: str, group: str | None = None, *, article: bool = False) -> str:
+        """An item's label inside a sentence. Dutch: lower case ("vrije tijd"; acronyms and the
+        long statements between quotes stay as they are). French: between guillemets, with
+        "le domaine" / "l'indicateur" in front when `article` (no bare noun without article:
+        "pour le domaine « Temps libre »", not "pour temps libre")."""
+        if self.lang != "fr":
+            return _lower(label)
+        quoted = f"«\u00a0{typography(label, 'fr')}\u00a0»"
+        if not article:
+            return quoted
+        noun = self.s.get("item_nouns", {}).get(group or "", self.s.get("item_nouns", {}).get("default", ""))
+        return f"{noun} {quoted}".strip()
+
 
 # --- the data -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Item:
-    """One indicator of one unit, formatted for one language."""
+    """One indicator of one unit, formatted for one language. `diff` is the printed
+    difference (printed end minus printed begin), `exact_diff` the table's mean difference."""
 
     item: str
     label: str
@@ -239,6 +316,7 @@ class Item:
     end_text: str
     diff_text: str
     n_text: str
+    exact_diff: float = math.nan
 
     @property
     def published(self) -> bool:
@@ -264,19 +342,21 @@ def item_rows(
             r[c] if r is not None and c in r.index else math.nan
             for c in ("mean_baseline", "mean_endline", "mean_diff", "n_paired")
         )
+        shown = printed_diff(b, e, d) if not _missing(d) else math.nan
         out.append(
             Item(
                 item=var.name,
-                label=var.label.get(lang, var.name),
-                definition=var.definition.get(lang, ""),
+                label=typography(var.label.get(lang, var.name), lang),
+                definition=typography(var.definition.get(lang, ""), lang),
                 baseline=b,
                 endline=e,
-                diff=d,
+                diff=shown,
                 n=n,
                 begin_text=fmt.score(b),
                 end_text=fmt.score(e),
-                diff_text=fmt.diff(d),
+                diff_text=fmt.diff(shown),
                 n_text=fmt.int(n),
+                exact_diff=d,
             )
         )
     return out
@@ -309,9 +389,11 @@ def is_published(row: pd.Series | Mapping) -> bool:
 
 
 def _n_of(row: pd.Series | None, items_list: list[Item], column: str = "n_paired") -> Any:
-    """The n printed with a unit's results: its paired n, else the largest item n."""
-    if row is not None and column in row.index and not _missing(row[column]):
-        return int(row[column])
+    """The n printed with a unit's results: its paired n; NaN ("–") when the units table
+    withholds it (an item's n must not reveal it); the largest item n only when the units
+    table has no such column."""
+    if row is not None and column in row.index:
+        return math.nan if _missing(row[column]) else int(row[column])
     ns = [int(i.n) for i in items_list if not _missing(i.n)]
     return max(ns) if ns else math.nan
 
@@ -319,17 +401,27 @@ def _n_of(row: pd.Series | None, items_list: list[Item], column: str = "n_paired
 # --- rules: findings and headlines ----------------------------------------------------------
 
 
+def _step(row: Item) -> Decimal:
+    """The printed difference of an item, as the rules judge it."""
+    return round1(row.diff)
+
+
 def _improved(rows: list[Item]) -> list[Item]:
-    return [r for r in rows if r.published and round1(r.diff) > 0]
+    return [r for r in rows if r.published and _step(r) >= CHANGE_MIN]
 
 
 def _declined(rows: list[Item]) -> list[Item]:
-    return [r for r in rows if r.published and round1(r.diff) < 0]
+    return [r for r in rows if r.published and _step(r) <= -CHANGE_MIN]
+
+
+def _stable(rows: list[Item]) -> list[Item]:
+    return [r for r in rows if r.published and -CHANGE_MIN < _step(r) < CHANGE_MIN]
 
 
 def all_improved(rows: list[Item]) -> bool:
-    """True only when every item is published and its (printed, rounded) difference > 0."""
-    return bool(rows) and all(r.published and round1(r.diff) > 0 for r in rows)
+    """True only when every item is published and its printed difference is progress
+    (at least +0,2: see CHANGE_MIN)."""
+    return bool(rows) and all(r.published and _step(r) >= CHANGE_MIN for r in rows)
 
 
 def _lower(label: str) -> str:
@@ -342,65 +434,82 @@ def _lower(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def headline(rows: list[Item], group: str, name: str, t: Text) -> str:
+def headline(rows: list[Item], group: str, name: str, t: Text, *, where: str | None = None) -> str:
     """The headline of one group for one unit, chosen by the data.
 
-    All items published and up: "<name> realiseert vooruitgang op elk van de zes
-    levensdomeinen". Most up: the headline names the exceptions; some up: it names them;
-    none up: it says so. "Up" is judged on the printed (rounded) difference.
+    The participants are the subject, never the town ("De deelneemsters in Antwerpen gaan
+    vooruit op elk van de zes levensdomeinen"). All items published and up: that sentence;
+    most up: it names the exceptions; some up: it names them; none up: it says so. "Up" is
+    judged on the printed difference (at least +0,2). `where` overrides the place phrase
+    (the national report: "in België" / "en Belgique").
     """
     count = len(rows)
     up = _improved(rows)
+    place = where if where is not None else t.place(name)
     if all_improved(rows):
-        return t(f"headline.{group}_all", name=name, count_word=t.count_word(count))
-    if up and len(up) > count / 2 and all(r.published for r in rows):
+        text = t(f"headline.{group}_all", where=place, count_word=t.count_word(count))
+    elif up and len(up) > count / 2 and all(r.published for r in rows):
         rest = [r for r in rows if r not in up]
-        return t(
+        text = t(
             f"headline.{group}_most",
-            name=name,
+            where=place,
             k=t.fmt.int(len(up)),
             count=t.fmt.int(count),
-            list=t.fmt.join(_lower(r.label) for r in rest),
+            list=t.fmt.join(t.item(r.label) for r in rest),
         )
-    if up:
-        return t(
+    elif up:
+        text = t(
             f"headline.{group}_some",
-            name=name,
+            where=place,
             k=t.fmt.int(len(up)),
             count=t.fmt.int(count),
-            list=t.fmt.join(_lower(r.label) for r in up),
+            list=t.fmt.join(t.item(r.label) for r in up),
         )
-    return t(f"headline.{group}_none", name=name)
+    else:
+        text = t(f"headline.{group}_none", where=place)
+    return capitalise(text)
 
 
-def comment(rows: list[Item], t: Text) -> list[str]:
-    """Sentences under a headline: the largest step, the weakest start, declines, gaps."""
+def comment(rows: list[Item], t: Text, group: str | None = None) -> list[str]:
+    """Sentences under a headline: the largest step, the weakest start, declines, stable
+    items, gaps. All on the printed numbers. `group` picks the French noun of an item
+    ("le domaine" / "l'indicateur")."""
     published = [r for r in rows if r.published]
     out: list[str] = []
     if not published:
         return out
-    largest = max(published, key=lambda r: (round1(r.diff), -rows.index(r)))
+    largest = max(published, key=lambda r: (_step(r), -rows.index(r)))
     lowest = min(published, key=lambda r: (round1(r.baseline), rows.index(r)))
-    if round1(largest.diff) > 0:
-        out.append(t("headline.largest", item=_lower(largest.label), diff=largest.diff_text))
+    if _step(largest) >= CHANGE_MIN:
+        out.append(
+            t("headline.largest", item=t.item(largest.label, group, article=True), diff=largest.diff_text)
+        )
         if largest is lowest:
             out.append(t("headline.largest_was_lowest", x=lowest.begin_text))
         else:
-            out.append(t("headline.lowest", item=_lower(lowest.label), x=lowest.begin_text))
+            out.append(
+                t("headline.lowest", item=t.item(lowest.label, group, article=True), x=lowest.begin_text)
+            )
     else:
-        out.append(t("headline.lowest", item=_lower(lowest.label), x=lowest.begin_text))
+        out.append(t("headline.lowest", item=t.item(lowest.label, group, article=True), x=lowest.begin_text))
     down = _declined(rows)
     if down:
         out.append(
+            t("headline.declines", list=t.fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in down))
+        )
+    stable = _stable(rows)
+    if stable:
+        out.append(
             t(
-                "headline.declines",
-                list=t.fmt.join(f"{_lower(r.label)} ({r.diff_text})" for r in down),
+                "headline.stable",
+                threshold=t.fmt.number(CHANGE_MIN),
+                list=t.fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in stable),
             )
         )
     hidden = [r for r in rows if not r.published]
     if hidden:
-        out.append(t("headline.withheld_items", list=t.fmt.join(_lower(r.label) for r in hidden)))
-    return out
+        out.append(t("headline.withheld_items", list=t.fmt.join(t.item(r.label) for r in hidden)))
+    return [capitalise(x) for x in out]
 
 
 # --- the published tables -----------------------------------------------------------------------
@@ -466,7 +575,28 @@ def catalogue_spec(catalogue: Mapping | None, indicator: str) -> dict[str, Any]:
 def indicator_label(catalogue: Mapping | None, indicator: str, t: Text) -> str:
     """An indicator's label in the page's language: the catalogue, else the strings file."""
     label = catalogue_spec(catalogue, indicator).get("label", {}).get(t.lang)
-    return str(label or t.s.get("indicators", {}).get(indicator, indicator))
+    return typography(label or t.s.get("indicators", {}).get(indicator, indicator), t.lang)
+
+
+def indicator_definition(catalogue: Mapping | None, indicator: str, t: Text) -> str:
+    """An indicator's operational definition from the catalogue ("" when it has none)."""
+    return typography(catalogue_spec(catalogue, indicator).get("definition", {}).get(t.lang, ""), t.lang)
+
+
+def over_all_women(tables: Mapping, catalogue: Mapping | None, indicator: str, wave: str) -> bool:
+    """Whether a share counts every woman of the unit (the catalogue's ``denominator: women``,
+    or, without a catalogue, an n equal to the unit's number of women), not only the women
+    who answered."""
+    spec = catalogue_spec(catalogue, indicator)
+    if "kind" in spec or "denominator" in spec:  # the catalogue knows the indicator
+        return spec.get("denominator") == "women"
+    row = share_row(tables, indicator, wave)
+    national = (
+        _unit_row(table(tables, "units"), "national", "BE") if not table(tables, "units").empty else None
+    )
+    if row is None or national is None or _missing(row.get("n")) or _missing(national.get("n_women")):
+        return False
+    return int(row["n"]) == int(national["n_women"])
 
 
 def _category_order(variable: str, instrument: Instrument, t: Text) -> list[str]:
@@ -481,8 +611,8 @@ def category_label(variable: str, code: str, instrument: Instrument, t: Text) ->
     var = instrument.variables.get(variable)
     for category in var.scale.get("categories", []) if var else []:
         if str(category["code"]) == str(code):
-            return str(category.get(t.lang, code))
-    return str(t.s.get("categories", {}).get(variable, {}).get(str(code), code))
+            return typography(category.get(t.lang, code), t.lang)
+    return typography(t.s.get("categories", {}).get(variable, {}).get(str(code), code), t.lang)
 
 
 def _scale(instrument: Instrument, group: str) -> tuple[Any, Any]:
@@ -520,6 +650,81 @@ def subgroup_contrasts(tables: Mapping, instrument: Instrument) -> list[dict[str
     return out
 
 
+def _reason_phrase(code: str, instrument: Instrument, t: Text) -> str:
+    """A dropout reason inside a sentence ("onvrede met MIRIAM", "un déménagement"): the
+    strings' phrase, else the codebook label in lower case."""
+    phrase = t.s.get("phrases", {}).get("stop_reason", {}).get(str(code))
+    return str(phrase) if phrase else _lower(category_label("stop_reason", code, instrument, t))
+
+
+def _theme_phrase(indicator: str, instrument: Instrument, t: Text) -> str:
+    """A knowledge theme inside a sentence, with its article in French ("les loisirs")."""
+    phrase = t.s.get("phrases", {}).get("learned", {}).get(indicator)
+    return str(phrase) if phrase else _lower(_theme(indicator, instrument, t))
+
+
+def dropout_finding(tables: Mapping, instrument: Instrument, t: Text, catalogue: Mapping | None) -> str:
+    """Why women stop, honestly ranked: the most frequent reasons among the women who stopped
+    (dissatisfaction in its place like any other; ties at the cut are all named), and the
+    share that stopped out of dissatisfaction over *all* women when it is published
+    (``stopped_dissatisfied``), else over the women who stopped. "Practical reasons" only
+    when dissatisfaction is known and ranks below every reason named."""
+    fmt = t.fmt
+    reasons = distribution(tables, "stop_reason")
+    if not reasons.empty:
+        reasons = reasons[[not _withheld(r) for _, r in reasons.iterrows()]]
+    all_share = share_pct(tables, "stopped_dissatisfied", "endline")
+    all_women = over_all_women(tables, catalogue, "stopped_dissatisfied", "endline")
+    if reasons.empty:
+        if _missing(all_share):
+            return ""
+        key = "findings.dissatisfied_all" if all_women else "findings.dissatisfied_endline"
+        return capitalise(t(key, pct=fmt.pct100(all_share)))
+    order = _category_order("stop_reason", instrument, t)
+    ranked = sorted(
+        (r for _, r in reasons.iterrows() if str(r["category"]) != "other"),
+        key=lambda r: (-round_int(r["pct"]), order.index(r["category"]) if r["category"] in order else 99),
+    )
+    if not ranked:
+        return ""
+    cut = round_int(ranked[min(2, len(ranked) - 1)]["pct"])
+    named = [r for r in ranked if round_int(r["pct"]) >= cut]
+    words = fmt.join(
+        f"{_reason_phrase(str(r['category']), instrument, t)} ({fmt.pct100(r['pct'])})" for r in named
+    )
+    dissatisfied = [r for r in ranked if str(r["category"]) == "dissatisfied"]
+    named_codes = {str(r["category"]) for r in named}
+    pragmatic = bool(dissatisfied) and "dissatisfied" not in named_codes
+    out = t("findings.dropout_pragmatic" if pragmatic else "findings.dropout_reasons", reasons=words)
+    if not _missing(all_share):
+        key = "findings.dissatisfied_all" if all_women else "findings.dissatisfied_endline"
+        out += " " + t(key, pct=fmt.pct100(all_share))
+    elif dissatisfied and "dissatisfied" not in named_codes:
+        out += " " + t("findings.dissatisfied_stoppers", pct=fmt.pct100(dissatisfied[0]["pct"]))
+    return capitalise(out)
+
+
+def completed_sentence(tables: Mapping, catalogue: Mapping | None, t: Text, *, national: bool) -> str:
+    """Full-year participation with its population in words: "of all women" when the share
+    counts every woman, "of the women with an end form" otherwise (never without it)."""
+    row = share_row(tables, "completed", "endline")
+    if row is None:
+        return ""
+    all_women = over_all_women(tables, catalogue, "completed", "endline")
+    pct = t.fmt.pct100(None if _withheld(row) else row["pct"])
+    definition = indicator_definition(catalogue, "completed", t)
+    if national:
+        key = "national.completed_all" if all_women else "national.completed_endline"
+        text = t(key, pct=pct, n=t.n(row.get("n")))
+        if definition:
+            text += " " + t("definition", text=definition[:1].lower() + definition[1:])
+        return capitalise(text)
+    if _withheld(row):
+        return ""
+    key = "findings.completed_all" if all_women else "findings.completed_endline"
+    return capitalise(t(key, pct=pct)) + (footnote(definition) if definition else "")
+
+
 def key_findings(
     tables: Mapping[str, pd.DataFrame],
     cohort_cfg: Mapping,
@@ -528,7 +733,8 @@ def key_findings(
     catalogue: Mapping | None = None,
 ) -> list[str]:
     """National key findings: each a sentence with a number, printed only when it is true
-    for this cohort and its numbers are published (a withheld number drops its sentence)."""
+    for this cohort and its numbers are published (a withheld number drops its sentence).
+    Differences and changes are those of the printed numbers."""
     fmt = t.fmt
     items, units = table(tables, "items"), table(tables, "units")
     label = str(cohort_cfg.get("label", ""))
@@ -552,37 +758,19 @@ def key_findings(
         out.append(t("findings.new_projects", new=fmt.int(reach["new"]), label=label))
 
     # participation and dropout
-    completed = share_pct(tables, "completed", "endline")
-    if not _missing(completed):
-        out.append(t("findings.completed", pct=fmt.pct100(completed)))
-    reasons = distribution(tables, "stop_reason")
-    reasons = reasons[[not _withheld(r) for _, r in reasons.iterrows()]] if not reasons.empty else reasons
-    if not reasons.empty:
-        ranked = reasons.sort_values(["pct", "category"], ascending=[False, True], kind="stable")
-        main = [r for _, r in ranked.iterrows() if r["category"] not in ("dissatisfied", "other")][:3]
-        dissatisfied = ranked[ranked["category"] == "dissatisfied"]
-        words = fmt.join(
-            f"{_lower(category_label('stop_reason', r['category'], instrument, t))} ({fmt.pct100(r['pct'])})"
-            for r in main
-        )
-        share = None if dissatisfied.empty else float(dissatisfied["pct"].iloc[0])
-        if main and share is not None and share < float(main[-1]["pct"]):
-            out.append(t("findings.dropout", reasons=words, pct=fmt.pct100(share)))
-        elif main and share is not None:
-            out.append(t("findings.dropout_dissatisfied", reasons=words, pct=fmt.pct100(share)))
-        elif main:
-            out.append(t("findings.dropout_reasons", reasons=words))
+    if completed := completed_sentence(tables, catalogue, t, national=False):
+        out.append(completed)
+    if dropout := dropout_finding(tables, instrument, t, catalogue):
+        out.append(dropout)
 
     # knowledge and loneliness
     learned = [(k, share_pct(tables, k, "endline")) for k in KNOWLEDGE]
-    learned = sorted(((k, p) for k, p in learned if not _missing(p)), key=lambda kp: -kp[1])
+    learned = sorted(((k, p) for k, p in learned if not _missing(p)), key=lambda kp: -round_int(kp[1]))
     if learned:
         out.append(
             t(
                 "findings.knowledge",
-                list=fmt.join(
-                    f"{_lower(_theme(k, instrument, t))} ({fmt.pct100(p)})" for k, p in learned[:3]
-                ),
+                list=fmt.join(f"{_theme_phrase(k, instrument, t)} ({fmt.pct100(p)})" for k, p in learned[:3]),
             )
         )
     begin, end = share_pct(tables, "often_lonely", "baseline"), share_pct(tables, "often_lonely", "endline")
@@ -595,7 +783,7 @@ def key_findings(
             if change > 0
             else "findings.lonely_same"
         )
-        out.append(t(key, begin=fmt.pct100(begin), end=fmt.pct100(end)))
+        out.append(t(key, begin=fmt.pct100(begin), end=fmt.pct100(end), pp=fmt.pp(change)))
 
     # life domains
     domains = item_rows(items, "national", "BE", "domain", instrument, fmt)
@@ -604,8 +792,8 @@ def key_findings(
     if domains and published:
         up = _improved(domains)
         if all_improved(domains):
-            lo = min(up, key=lambda r: round1(r.diff))
-            hi = max(up, key=lambda r: round1(r.diff))
+            lo = min(up, key=_step)
+            hi = max(up, key=_step)
             out.append(
                 t(
                     "findings.domains_all",
@@ -620,18 +808,18 @@ def key_findings(
                     "findings.domains_some",
                     k=fmt.int(len(up)),
                     count=fmt.int(len(domains)),
-                    list=fmt.join(f"{_lower(r.label)} ({r.diff_text})" for r in up),
+                    list=fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up),
                 )
             )
         else:
             out.append(t("findings.domains_none", count=fmt.int(len(domains))))
         lowest = min(published, key=lambda r: (round1(r.baseline), domains.index(r)))
-        best = max(published, key=lambda r: (round1(r.diff), -domains.index(r)))
-        if best is lowest and round1(best.diff) > 0:
+        best = max(published, key=lambda r: (_step(r), -domains.index(r)))
+        if best is lowest and _step(best) >= CHANGE_MIN:
             out.append(
                 t(
                     "findings.lowest_and_largest",
-                    item=_lower(lowest.label),
+                    item=t.item(lowest.label, "domain", article=True),
                     x=lowest.begin_text,
                     max=fmt.int(top),
                     diff=best.diff_text,
@@ -641,13 +829,19 @@ def key_findings(
             out.append(
                 t(
                     "findings.lowest_baseline",
-                    item=_lower(lowest.label),
+                    item=t.item(lowest.label, "domain", article=True),
                     x=lowest.begin_text,
                     max=fmt.int(top),
                 )
             )
-            if round1(best.diff) > 0:
-                out.append(t("findings.largest_gain", item=_lower(best.label), diff=best.diff_text))
+            if _step(best) >= CHANGE_MIN:
+                out.append(
+                    t(
+                        "findings.largest_gain",
+                        item=t.item(best.label, "domain", article=True),
+                        diff=best.diff_text,
+                    )
+                )
     progress = share_pct(tables, "progress_domains", "change")
     if not _missing(progress):
         out.append(
@@ -675,30 +869,30 @@ def key_findings(
                     "findings.empowerment_some",
                     k=fmt.int(len(up)),
                     count=fmt.int(len(emp)),
-                    list=fmt.join(f"{_lower(r.label)} ({r.diff_text})" for r in up),
+                    list=fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up),
                 )
             )
         else:
             out.append(t("findings.empowerment_none", count=fmt.int(len(emp))))
     stronger = share_pct(tables, "feels_stronger", "endline")
     if not _missing(stronger):
-        definition = catalogue_spec(catalogue, "feels_stronger").get("definition", {}).get(t.lang)
+        definition = indicator_definition(catalogue, "feels_stronger", t)
         out.append(
             t("findings.stronger", pct=fmt.pct100(stronger)) + (footnote(definition) if definition else "")
         )
 
-    # concrete outcomes
+    # concrete outcomes: the change is that of the printed percentages
     for indicator in OUTCOMES_PAIRED:
         begin, end = share_pct(tables, indicator, "baseline"), share_pct(tables, indicator, "endline")
         change = share_pct(tables, indicator, "change")
         if _missing(begin) or _missing(end) or _missing(change):
             continue
-        step = round_int(change)
+        step = round_int(end) - round_int(begin)
         key = "up" if step > 0 else "down" if step < 0 else "same"
         out.append(
             t(
                 f"findings.{indicator}_{key}",
-                pp=fmt.pp(change),
+                pp=fmt.pp(step),
                 begin=fmt.pct100(begin),
                 end=fmt.pct100(end),
             )
@@ -728,11 +922,7 @@ def key_findings(
                     other=names.get("values", {}).get(b, b),
                 )
             )
-    return out
-
-
-def round_int(value: float) -> int:
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return [capitalise(f) for f in out]
 
 
 def footnote(text: str) -> str:
@@ -742,15 +932,17 @@ def footnote(text: str) -> str:
 
 def _theme(indicator: str, instrument: Instrument, t: Text) -> str:
     var = instrument.variables.get(indicator)
-    return str(var.label.get(t.lang)) if var and var.label.get(t.lang) else indicator
+    return typography(var.label.get(t.lang), t.lang) if var and var.label.get(t.lang) else indicator
 
 
 def _subgroup_labels(catalogue: Mapping | None, t: Text) -> dict[str, dict[str, Any]]:
     out = {}
     for spec in (catalogue or {}).get("subgroups", []):
         out[str(spec["id"])] = {
-            "label": spec.get("label", {}).get(t.lang, spec["id"]),
-            "values": {str(k): v.get(t.lang, k) for k, v in spec.get("values", {}).items()},
+            "label": typography(spec.get("label", {}).get(t.lang, spec["id"]), t.lang),
+            "values": {
+                str(k): typography(v.get(t.lang, k), t.lang) for k, v in spec.get("values", {}).items()
+            },
         }
     return out
 
@@ -909,7 +1101,10 @@ def _common(cohort_cfg: Mapping, instrument: Instrument, t: Text) -> dict[str, A
         "baseline_month": t.fmt.month(measurement["baseline"]) if measurement.get("baseline") else "",
         "endline_month": t.fmt.month(measurement["endline"]) if measurement.get("endline") else "",
         "scales": _scales_text(instrument, t),
-        "instrument_title": str(instrument.raw.get("title", {}).get(t.lang, instrument.version)),
+        "instrument_title": typography(
+            instrument.raw.get("title", {}).get(t.lang, instrument.version), t.lang
+        ),
+        "programme_points": [str(x) for x in t.s["programme"]["points"]],
     }
 
 
@@ -940,6 +1135,7 @@ def _group_block(
     n_text: str,
     figure: str | None,
     alt: str | None,
+    where: str | None = None,
 ) -> dict[str, Any]:
     """Table, chart, headline and comment of one group (domains or empowerment) of one unit."""
     c = t.s["columns"]
@@ -958,8 +1154,8 @@ def _group_block(
             "ll",
         ),
         # groups without headline wording (a single total score) get only their table
-        "headline": headline(rows, group, name, t) if f"{group}_all" in t.s["headline"] else "",
-        "comment": comment(rows, t) if f"{group}_all" in t.s["headline"] else [],
+        "headline": headline(rows, group, name, t, where=where) if f"{group}_all" in t.s["headline"] else "",
+        "comment": comment(rows, t, group) if f"{group}_all" in t.s["headline"] else [],
         "figure": figure,
         "alt": alt,
         "any_withheld": any(not r.published for r in rows),
@@ -989,7 +1185,7 @@ def _reach_section(tables: Mapping, cohort_cfg: Mapping, t: Text, label: str) ->
     fmt, c = t.fmt, t.s["columns"]
     units = table(tables, "units")
     reach = reach_counts(units, cohort_cfg, table(tables, "reach"))
-    out: dict[str, Any] = {"reach_intro": "", "reach_table": "", "trend_reach": "", "trend_scores": ""}
+    out: dict[str, Any] = {"reach_intro": "", "reach_table": "", "reach_note": ""}
     if not _missing(reach["women"]):
         out["reach_intro"] = t(
             "national.reach_intro",
@@ -1032,7 +1228,13 @@ def _reach_section(tables: Mapping, cohort_cfg: Mapping, t: Text, label: str) ->
     out["reach_table"] = pipe_table(
         [c["region"], c["ocmws"], c["projects"], c["women"], c["paired"]], rows, "lrrrr"
     )
+    out["reach_note"] = t("national.reach_note")
     return out
+
+
+def _value_stat(value: str, stat: str, t: Text) -> str:
+    """A column header of a value and a statistic: "2022-2023: beginmeting" / "… : début"."""
+    return t("columns.value_stat", value=value, stat=stat)
 
 
 def _trend_section(trend: Mapping | None, instrument: Instrument, t: Text) -> dict[str, str]:
@@ -1058,40 +1260,56 @@ def _trend_section(trend: Mapping | None, instrument: Instrument, t: Text) -> di
         if len(labels) >= 2:
             header = [c["item_domain"]]
             for lb in labels:
-                header += [f"{lb}: {c['baseline'].lower()}", f"{lb}: {c['diff'].lower()}"]
+                header += [_value_stat(lb, c["baseline"].lower(), t), _value_stat(lb, c["diff"].lower(), t)]
             body = []
             order = [v.name for v in instrument.items()]
             for item in sorted(
                 scores["item"].unique(), key=lambda i: (order.index(i) if i in order else 99, i)
             ):
                 var = instrument.variables.get(item)
-                name = var.label.get(t.lang, item) if var else item
+                name = typography(var.label.get(t.lang, item), t.lang) if var else item
                 rows = scores[scores["item"] == item].set_index(
                     scores[scores["item"] == item]["label"].astype(str)
                 )
                 cells = [md(name)]
                 for lb in labels:
                     r = rows.loc[lb] if lb in rows.index else None
-                    cells += [
-                        fmt.score(r["mean_baseline"] if r is not None else math.nan),
-                        fmt.diff(r["mean_diff"] if r is not None else math.nan),
-                    ]
+                    b = r["mean_baseline"] if r is not None else math.nan
+                    e = r["mean_endline"] if r is not None and "mean_endline" in r.index else math.nan
+                    d = r["mean_diff"] if r is not None else math.nan
+                    cells += [fmt.score(b), fmt.diff(printed_diff(b, e, d) if not _missing(d) else math.nan)]
                 body.append(cells)
             out["trend_scores"] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
     return out
 
 
 def _distribution_table(
-    tables: Mapping, indicator: str, variable: str, instrument: Instrument, t: Text
+    tables: Mapping,
+    indicator: str,
+    variable: str,
+    instrument: Instrument,
+    t: Text,
+    *,
+    ranked: bool = False,
 ) -> tuple[str, str]:
-    """Category | count | % for one national distribution, in codebook order; and its n."""
+    """Category | count | % for one national distribution, in codebook order (`ranked`: by
+    printed share, largest first, "other" last); and its n."""
     fmt, c = t.fmt, t.s["columns"]
     rows = distribution(tables, indicator)
     if rows.empty:
         return "", ""
     order = _category_order(variable, instrument, t)
     rows = rows.assign(_o=[order.index(x) if x in order else len(order) for x in rows["category"]])
-    rows = rows.sort_values(["_o", "category"], kind="stable")
+    if ranked:
+        rows = rows.assign(
+            _r=[
+                (1, 0) if str(cat) == "other" else (0, -round_int(p)) if not _missing(p) else (0, 1)
+                for cat, p in zip(rows["category"], rows["pct"], strict=True)
+            ]
+        )
+        rows = rows.sort_values(["_r", "_o", "category"], kind="stable")
+    else:
+        rows = rows.sort_values(["_o", "category"], kind="stable")
     body = [
         [
             md(category_label(variable, r["category"], instrument, t)),
@@ -1125,23 +1343,39 @@ def _profile_section(
 def _participation_section(
     tables: Mapping, catalogue: Mapping | None, instrument: Instrument, t: Text
 ) -> dict:
-    fmt = t.fmt
-    out: dict[str, Any] = {"completed": "", "stop_table": "", "stop_caption": ""}
-    row = share_row(tables, "completed", "endline")
-    if row is not None:
-        out["completed"] = t(
-            "national.completed",
-            pct=fmt.pct100(None if _withheld(row) else row["pct"]),
-            n=t.n(row.get("n")),
-        )
-    tbl, n = _distribution_table(tables, "stop_reason", "stop_reason", instrument, t)
+    out: dict[str, Any] = {
+        "completed": completed_sentence(tables, catalogue, t, national=True),
+        "stop_table": "",
+        "stop_caption": "",
+        "timing_table": "",
+        "timing_caption": "",
+        "dissatisfied": "",
+    }
+    tbl, n = _distribution_table(tables, "stop_reason", "stop_reason", instrument, t, ranked=True)
     if tbl:
         out["stop_table"] = tbl
-        out["stop_caption"] = f"{indicator_label(catalogue, 'stop_reason', t)} ({n})"
+        out["stop_caption"] = t(
+            "national.stop_caption", label=indicator_label(catalogue, "stop_reason", t), n=n
+        )
+    row = share_row(tables, "stopped_dissatisfied", "endline")
+    if row is not None and not _withheld(row):
+        key = (
+            "national.dissatisfied_all"
+            if over_all_women(tables, catalogue, "stopped_dissatisfied", "endline")
+            else "national.dissatisfied_endline"
+        )
+        out["dissatisfied"] = t(key, pct=t.fmt.pct100(row["pct"]), n=t.n(row.get("n")))
+    tbl, n = _distribution_table(tables, "stop_timing", "stop_timing", instrument, t)
+    if tbl:
+        out["timing_table"] = tbl
+        out["timing_caption"] = t(
+            "national.stop_caption", label=indicator_label(catalogue, "stop_timing", t), n=n
+        )
     return out
 
 
 def _paired_share_table(tables: Mapping, indicators: Iterable[str], catalogue, t: Text) -> str:
+    """Begin %, end % and the change in percentage points of the printed percentages."""
     fmt, c = t.fmt, t.s["columns"]
     body = []
     for indicator in indicators:
@@ -1149,11 +1383,16 @@ def _paired_share_table(tables: Mapping, indicators: Iterable[str], catalogue, t
         if all(r is None for r in rows.values()):
             continue
         cells = [md(indicator_label(catalogue, indicator, t))]
+        pcts = {}
         for wave in ("baseline", "endline"):
             r = rows[wave]
-            cells.append(fmt.pct100(None if r is None or _withheld(r) else r["pct"]))
+            pcts[wave] = None if r is None or _withheld(r) else r["pct"]
+            cells.append(fmt.pct100(pcts[wave]))
         r = rows["change"]
-        cells.append(fmt.pp(None if r is None or _withheld(r) else r["pct"]))
+        change = None if r is None or _withheld(r) else r["pct"]
+        cells.append(
+            fmt.pp(None if _missing(change) else printed_pp(pcts["baseline"], pcts["endline"], change))
+        )
         n = rows["baseline"].get("n") if rows["baseline"] is not None else math.nan
         cells.append(fmt.int(n))
         body.append(cells)
@@ -1238,19 +1477,21 @@ def _subgroup_section(
         header = [c["item"]]
         for v in values:
             name = names["values"].get(v, v)
-            header += [f"{name}: {c['baseline'].lower()}", f"{name}: {c['diff'].lower()}"]
+            header += [_value_stat(name, c["baseline"].lower(), t), _value_stat(name, c["diff"].lower(), t)]
         body = []
         for group in groups:
             for var in instrument.items(group):
-                cells = [md(var.label.get(t.lang, var.name))]
+                cells = [md(typography(var.label.get(t.lang, var.name), t.lang))]
                 for v in values:
                     r = _select(g, value=v, item=var.name)
                     r = None if r.empty else r.iloc[0]
                     hidden = r is None or _withheld(r, "mean_diff")
-                    cells += [
-                        fmt.score(None if hidden else r["mean_baseline"]),
-                        fmt.diff(None if hidden else r["mean_diff"]),
-                    ]
+                    shown = (
+                        math.nan
+                        if hidden
+                        else printed_diff(r["mean_baseline"], r.get("mean_endline"), r["mean_diff"])
+                    )
+                    cells += [fmt.score(None if hidden else r["mean_baseline"]), fmt.diff(shown)]
                 body.append(cells)
         ns = []
         for v in values:
@@ -1267,12 +1508,11 @@ def _subgroup_section(
     return blocks
 
 
-def _tests_section(tables: Mapping, instrument: Instrument, t: Text, groups: Iterable[str]) -> dict:
+def _tests_table(
+    tests: pd.DataFrame, instrument: Instrument, t: Text, groups: Iterable[str]
+) -> tuple[str, str]:
+    """The paired t-test table and the Wilcoxon / effect size table of one unit."""
     fmt, c = t.fmt, t.s["columns"]
-    tests = _select(table(tables, "tests"), level="national", unit="BE")
-    out = {"tests_t": "", "tests_w": ""}
-    if tests.empty:
-        return out
     by_item = {str(r["item"]): r for _, r in tests.iterrows()}
     body_t, body_w = [], []
     for group in groups:
@@ -1285,7 +1525,7 @@ def _tests_section(tables: Mapping, instrument: Instrument, t: Text, groups: Ite
             def v(col, r=r, hidden=hidden):
                 return None if hidden or col not in r.index else r[col]
 
-            label = md(var.label.get(t.lang, var.name))
+            label = md(typography(var.label.get(t.lang, var.name), t.lang))
             body_t.append(
                 [
                     label,
@@ -1311,28 +1551,47 @@ def _tests_section(tables: Mapping, instrument: Instrument, t: Text, groups: Ite
                     fmt.dec(v("rank_biserial"), 2),
                 ]
             )
-    if body_t:
-        out["tests_t"] = pipe_table(
-            [
-                c["item"],
-                c["n"],
-                c["mean_diff"],
-                c["sd"],
-                c["se"],
-                c["ci_low"],
-                c["ci_high"],
-                "t",
-                c["df"],
-                "p",
-                c["p_holm"],
-            ],  # fmt: skip
-            body_t,
-            "lrrrrrrrrrr",
+    if not body_t:
+        return "", ""
+    header_t = [c["item"], c["n"], c["mean_diff"], c["sd"], c["se"], c["ci_low"], c["ci_high"], "t",
+                c["df"], "p", c["p_holm"]]  # fmt: skip
+    return (
+        pipe_table(header_t, body_t, "lrrrrrrrrrr"),
+        pipe_table([c["item"], "V", "p", c["p_holm"], c["cohen_dz"], c["rank_biserial"]], body_w, "lrrrrr"),
+    )
+
+
+def _tests_section(tables: Mapping, instrument: Instrument, t: Text, groups: Iterable[str]) -> dict:
+    """The statistical annex: Belgium, then each region the tests table has."""
+    groups = list(groups)
+    all_tests = table(tables, "tests")
+    units = table(tables, "units")
+    blocks = []
+    for level, unit in [("national", "BE")] + [("region", r) for r in REGIONS]:
+        tests = _select(all_tests, level=level, unit=unit)
+        if tests.empty:
+            continue
+        tt, tw = _tests_table(tests, instrument, t, groups)
+        if not tt:
+            continue
+        row = _unit_row(units, level, unit) if not units.empty else None
+        name = (
+            unit_name(row, t.lang)
+            if row is not None
+            else t(f"regions.{unit}")
+            if level == "region"
+            else t("columns.total")
         )
-        out["tests_w"] = pipe_table(
-            [c["item"], "V", "p", c["p_holm"], c["cohen_dz"], c["rank_biserial"]], body_w, "lrrrrr"
+        blocks.append(
+            {
+                "title": name,
+                "tests_t": tt,
+                "tests_w": tw,
+                "caption_t": t("national.tests_t_caption", unit=name),
+                "caption_w": t("national.tests_w_caption", unit=name),
+            }
         )
-    return out
+    return {"tests": blocks, "tests_t": blocks[0]["tests_t"] if blocks else ""}
 
 
 def national_context(
@@ -1347,9 +1606,13 @@ def national_context(
     catalogue: Mapping | None = None,
     manifest: Mapping | None = None,
     trend: Mapping[str, pd.DataFrame] | None = None,
+    programme_figures_dir: Path | None = None,
+    scale_illustrative: bool | None = None,
 ) -> dict[str, Any]:
     """Everything the national report prints, per section; a section without data is empty
-    (the template leaves it out)."""
+    (the template leaves it out). The cohort charts (scale, trends) come from
+    `programme_figures_dir` or `figures_dir`; the scale chart is marked illustrative when
+    `scale_illustrative` (or the cohort is a demo)."""
     fmt = t.fmt
     c = t.s["columns"]
     items, units = table(tables, "items"), table(tables, "units")
@@ -1358,6 +1621,8 @@ def national_context(
     ctx["findings"] = key_findings(tables, cohort_cfg, instrument, t, catalogue)
     ctx.update(_reach_section(tables, cohort_cfg, t, ctx["label"]))
     ctx.update(_trend_section(trend, instrument, t))
+    illustrative = ctx["demo"] if scale_illustrative is None else bool(scale_illustrative or ctx["demo"])
+    ctx.update(_cohort_figures([programme_figures_dir, figures_dir], outdir, t, illustrative=illustrative))
     ctx["profile"] = _profile_section(tables, catalogue, instrument, t)
     ctx.update(_participation_section(tables, catalogue, instrument, t))
     ctx.update(_knowledge_section(tables, catalogue, instrument, t))
@@ -1372,7 +1637,10 @@ def national_context(
             continue
         n = _n_of(national, rows_g)
         fig, alt = _figure(figures_dir, "BE", group, outdir)
-        block = _group_block(rows_g, group, t, name=t("columns.total"), n_text=t.n(n), figure=fig, alt=alt)
+        block = _group_block(
+            rows_g, group, t, name=t("columns.total"), n_text=t.n(n), figure=fig, alt=alt,
+            where=t("where_national"),
+        )  # fmt: skip
         header = [_item_header(group, t), c["baseline"], c["endline"], c["diff"], c["improved"], c["n"]]
         by_item = {
             str(r["item"]): r for _, r in _select(items, level="national", unit="BE", group=group).iterrows()
@@ -1414,7 +1682,7 @@ def national_context(
             "national.stronger",
             pct=fmt.pct100(None if _withheld(stronger) else stronger["pct"]),
             n=t.n(stronger.get("n")),
-            definition=catalogue_spec(catalogue, "feels_stronger").get("definition", {}).get(t.lang, ""),
+            definition=indicator_definition(catalogue, "feels_stronger", t),
         )
         if stronger is not None
         else ""
@@ -1448,9 +1716,40 @@ def national_context(
     ctx["any_withheld"] = _withheld_in(*region_tables.values(), *[b["table"] for b in ctx["subgroups"]])
     # annex: reconciliation, quarantine, disclosure, manifest
     ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
+    ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN))
     ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
     ctx.update(_manifest_section(manifest, t))
     return ctx
+
+
+#: Charts of a whole cohort (results/<cohort>/figures/<lang>/<name>.svg, each with its alt text
+#: in <name>.txt): the key in the context -> (unit, group) of the ``<unit>_<group>.svg`` name.
+COHORT_FIGURES = {"scale": ("scale", "ocmws"), "trend_reach_fig": ("trend", "reach"),
+                  "trend_scores_fig": ("trend", "scores")}  # fmt: skip
+
+
+def _cohort_figures(
+    figures_dirs: Iterable[Path | None], outdir: Path, t: Text, *, illustrative: bool
+) -> dict[str, Any]:
+    """The scale chart and the trend charts when a figures stage made them (else None), from
+    the first of `figures_dirs` that has them: each {"src", "alt", "caption"}. When the scale
+    chart's reference values are illustrative (a demo cohort), its caption says so."""
+    out: dict[str, Any] = {}
+    dirs = [Path(d) for d in figures_dirs if d is not None]
+    for key, (unit, group) in COHORT_FIGURES.items():
+        src, alt = None, None
+        for directory in dirs:
+            src, alt = _figure(directory, unit, group, outdir)
+            if src is not None:
+                break
+        if src is None:
+            out[key] = None
+            continue
+        caption = t(f"national.figure_captions.{key}")
+        if key == "scale" and illustrative:
+            caption = t("national.figure_captions.scale_demo")
+        out[key] = {"src": src, "alt": alt or caption, "caption": caption}
+    return out
 
 
 def _item_header(group: str, t: Text) -> str:
@@ -1468,7 +1767,7 @@ def _annex(reconciliation: pd.DataFrame, units: pd.DataFrame, t: Text, *, min_n:
     c = t.s["columns"]
     rec = t.s["reconciliation"]
     reasons = rec["reasons"]
-    out: dict[str, Any] = {"annex_cohort": "", "annex_exports": "", "annex_reasons": ""}
+    out: dict[str, Any] = {"annex_cohort": "", "annex_exports": "", "annex_reasons": "", "annex_paired": ""}
     if reconciliation is not None and len(reconciliation):
         cohort = reconciliation[reconciliation["scope"] == "cohort"]
         rows = [
@@ -1477,6 +1776,14 @@ def _annex(reconciliation: pd.DataFrame, units: pd.DataFrame, t: Text, *, min_n:
             if m in rec
         ]
         out["annex_cohort"] = pipe_table([c["measure"], c["count"]], rows, "lr")
+        # "with both forms" (a baseline and an endline record) is not "with both measurements"
+        # (scores at both waves, the n of the results): one sentence tells them apart
+        both = dict(zip(cohort["measure"], cohort["count"], strict=False)).get("women_baseline_and_endline")
+        national = _unit_row(units, "national", "BE") if not units.empty else None
+        paired = national.get("n_paired") if national is not None else math.nan
+        if both is not None and not _missing(paired):
+            key = "national.annex_paired_note" if int(paired) != int(both) else "national.annex_paired_same"
+            out["annex_paired"] = t(key, both=fmt.int(both), paired=fmt.int(paired))
         exports = reconciliation[reconciliation["scope"] != "cohort"]
         rows = []
         for scope, g in exports.groupby("scope", sort=True):
@@ -1600,6 +1907,39 @@ def _manifest_section(manifest: Mapping | None, t: Text) -> dict[str, str]:
     return out
 
 
+#: Why a unit's figures are withheld (the units table's ``reason``), most telling first.
+WITHHELD_REASONS = ("n_below_min_n", "count_below_min_count", "secondary")
+
+
+def withheld_reason(row: pd.Series | Mapping) -> str:
+    """The units table's reason for a withheld unit or count (n_below_min_n when unknown)."""
+    value = row.get("reason") if hasattr(row, "get") else None
+    reason = "" if _missing(value) else str(value)
+    return reason if reason in WITHHELD_REASONS else "n_below_min_n"
+
+
+def _ocmw_names(units: pd.DataFrame, project: str, lang: str) -> list[str]:
+    if units.empty or "parent" not in units.columns:
+        return []
+    rows = units[(units["level"] == "ocmw") & (units["parent"].astype("string") == project)]
+    return sorted((unit_name(r, lang) for _, r in rows.iterrows()), key=str.casefold)
+
+
+def _partners(units: pd.DataFrame, project: str, name: str, t: Text) -> list[str]:
+    """The partners of a factsheet: the OCMW(s) of the project, POD MI, the research team."""
+    members = _ocmw_names(units, project, t.lang)
+    if len(members) > 1:
+        ocmw = t("factsheet.partners.ocmws", of=t.of(t.fmt.join(md(m) for m in members)))
+    else:
+        ocmw = t("factsheet.partners.ocmw", of=t.of(name))
+    local = "factsheet.partners.local_many" if len(members) > 1 else "factsheet.partners.local_one"
+    return [
+        capitalise(t(local, ocmw=ocmw, place=t.place(name))),
+        t("factsheet.partners.federal"),
+        t("factsheet.partners.research"),
+    ]
+
+
 def factsheet_context(
     tables: Mapping[str, pd.DataFrame],
     cohort_cfg: Mapping,
@@ -1610,9 +1950,14 @@ def factsheet_context(
     figures_dir: Path,
     outdir: Path,
     min_n: int,
+    min_count: int | None = None,
     findings: list[str] | None = None,
     catalogue: Mapping | None = None,
 ) -> dict[str, Any]:
+    """One OCMW's result sheet, in the order of the published sheet: national key findings,
+    the programme, the measurement, then the unit's six domains and four empowerment
+    indicators (definitions, table, chart, headline and comment, n with the results), and
+    the partners. A withheld unit gets the reason of the units table instead of results."""
     fmt = t.fmt
     items, units = table(tables, "items"), table(tables, "units")
     row = _unit_row(units, "project", project)
@@ -1620,6 +1965,8 @@ def factsheet_context(
         raise KeyError(f"project {project!r} is not in the units table")
     name = unit_name(row, t.lang)
     ctx = _common(cohort_cfg, instrument, t)
+    reason = withheld_reason(row)
+    thresholds = {"min_n": fmt.int(min_n), "min_count": fmt.int(min_count) if min_count else "–"}
     ctx.update(
         {
             "project": project,
@@ -1631,6 +1978,10 @@ def factsheet_context(
             else key_findings(tables, cohort_cfg, instrument, t, catalogue),
             "min_n": fmt.int(min_n),
             "withheld_note": t("withheld_note", min_n=fmt.int(min_n)),
+            "withheld_reason": reason,
+            "withheld_text": t(f"factsheet.withheld.{reason}", name=md(name), **thresholds),
+            "partners": _partners(units, project, md(name), t),
+            "counts_note": "",
         }
     )
     if not ctx["published"]:
@@ -1640,24 +1991,25 @@ def factsheet_context(
         rows_g = item_rows(items, "project", project, group, instrument, fmt)
         if not rows_g:
             continue
-        n_text = t.n(_n_of(row, rows_g))
+        n = _n_of(row, rows_g)
+        n_text = t.n(n)
+        if _missing(n):
+            ctx["counts_note"] = t(f"factsheet.counts_withheld.{reason}", **thresholds)
         fig, alt = _figure(figures_dir, project, group, outdir)
-        block = _group_block(rows_g, group, t, name=name, n_text=n_text, figure=fig, alt=alt)
+        block = _group_block(rows_g, group, t, name=md(name), n_text=n_text, figure=fig, alt=alt)
         lo, hi = _scale(instrument, group)
+        part = "domains" if group == "domain" else "empowerment"
         block["results_title"] = t("factsheet.results_title", name=md(name), n=n_text)
         block["caption"] = t(f"factsheet.table_caption_{group}", name=md(name), n=n_text)
-        block["figure_caption"] = t(f"factsheet.figure_caption_{group}", name=md(name))
-        block["headline"] = headline(rows_g, group, md(name), t)
-        block["title"] = t(
-            f"factsheet.{'domains' if group == 'domain' else 'empowerment'}_title",
-            name=md(name),
-            count_word=t.count_word(len(rows_g)),
-        )
-        block["intro"] = t(
-            f"factsheet.{'domains' if group == 'domain' else 'empowerment'}_intro",
-            count_word=t.count_word(len(rows_g)),
-            min=fmt.int(lo),
-            max=fmt.int(hi),
+        block["figure_caption"] = t(f"factsheet.figure_caption_{group}", name=md(name), n=n_text)
+        block["title"] = t(f"factsheet.{part}_title", name=md(name), count_word=t.count_word(len(rows_g)))
+        block["intro"] = capitalise(
+            t(
+                f"factsheet.{part}_intro",
+                count_word=t.count_word(len(rows_g)),
+                min=fmt.int(lo),
+                max=fmt.int(hi),
+            )
         )
         groups[group] = block
     ctx["groups"] = groups
@@ -1710,9 +2062,12 @@ def write_sources(
     outdir: Path,
     *,
     min_n: int,
+    min_count: int | None = None,
     catalogue: Mapping | None = None,
     manifest: Mapping | None = None,
     trend: Mapping[str, pd.DataFrame] | None = None,
+    programme_figures_dir: Path | None = None,
+    scale_illustrative: bool | None = None,
     templates: Path | None = None,
     strings_dir: Path | None = None,
 ) -> list[Path]:
@@ -1749,6 +2104,8 @@ def write_sources(
         catalogue=catalogue,
         manifest=manifest,
         trend=trend,
+        programme_figures_dir=programme_figures_dir,
+        scale_illustrative=scale_illustrative,
     )
     written.append(_write(outdir / "national.qmd", render_template("national.qmd.j2", ctx, templates)))
     findings = ctx["findings"]
@@ -1763,6 +2120,7 @@ def write_sources(
             figures_dir=figures_dir,
             outdir=outdir,
             min_n=min_n,
+            min_count=min_count,
             findings=findings,
             catalogue=catalogue,
         )
@@ -1776,6 +2134,24 @@ def write_sources(
     return written
 
 
+def _other_cohorts(report_dir: Path) -> list[dict[str, str]]:
+    """Index pages of the other cohorts next to this one (results/<other>/report/index.html),
+    with their label from the page title; relative links. Only pages that already exist."""
+    results = report_dir.resolve().parent.parent
+    here = report_dir.resolve().parent.name
+    out = []
+    for index in sorted(results.glob("*/report/index.html")):
+        cohort = index.parent.parent.name
+        if cohort == here:
+            continue
+        title = re.search(
+            r"<title>MIRIAM ([^<]+)</title>", index.read_text(encoding="utf-8", errors="replace")
+        )
+        out.append({"cohort": cohort, "label": title.group(1) if title else cohort,
+                    "href": f"../../{cohort}/report/index.html"})  # fmt: skip
+    return sorted(out, key=lambda o: o["label"])
+
+
 def write_index(
     units: pd.DataFrame,
     cohort_label: str,
@@ -1785,25 +2161,38 @@ def write_index(
     demo: bool = False,
     formats: Iterable[str] = ("html", "pdf"),
     engine: str | None = None,
+    min_n: int | None = None,
+    min_count: int | None = None,
     templates: Path | None = None,
     strings_dir: Path | None = None,
 ) -> Path:
     """``report_dir/index.html``: per language, the national report and every factsheet
-    (HTML and PDF), with a language switch. Links are relative (``nl/national.html``)."""
+    (HTML and PDF), with a language switch and links to the other cohorts' index pages that
+    exist. A withheld factsheet says why, in the words of its reason (as the sheet itself).
+    Links are relative (``nl/national.html``)."""
     report_dir = Path(report_dir)
     sections = []
     languages = [lang for lang in languages if lang in LANGUAGES]
+    others = _other_cohorts(report_dir)
     for lang in languages:
         t = Text(lang, strings_dir)
+        thresholds = {
+            "min_n": t.fmt.int(min_n) if min_n else "–",
+            "min_count": t.fmt.int(min_count) if min_count else "–",
+        }
         sheets = []
         for row in projects_in(units, lang):
             region = row.get("region")
+            published = is_published(row)
             sheets.append(
                 {
                     "id": str(row["unit"]),
                     "name": unit_name(row, lang),
                     "region": t.s["regions"].get(str(region), str(region)) if not _missing(region) else "",
-                    "published": is_published(row),
+                    "published": published,
+                    "why": ""
+                    if published
+                    else t(f"index.not_published.{withheld_reason(row)}", **thresholds),
                     "href": {f: f"{lang}/factsheet-{row['unit']}.{f}" for f in formats},
                 }
             )
@@ -1816,6 +2205,7 @@ def write_index(
                 "national": {f: f"{lang}/national.{f}" for f in formats},
                 "sheets": sheets,
                 "other": [o for o in languages if o != lang],
+                "cohorts": others,
             }
         )
     html = render_template(

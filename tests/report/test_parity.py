@@ -112,3 +112,11 @@ def test_item_labels_come_from_the_page_language(build, cohort):
     for var in build.instrument(cohort).items():
         assert var.label["fr"] in fr, var.name
         assert var.label["nl"] in nl, var.name
+
+
+@pytest.mark.parametrize(("name", "cohort"), PAIRS)
+def test_negative_numbers_have_a_real_minus_sign(build, name, cohort):
+    """A negative difference or change reads "−0,3" (U+2212), never "-0,3" (hyphen-minus)."""
+    for text in _pages(build, name, cohort):
+        hyphenated = re.findall(r"(?<![\w\-])-\d+(?:,\d+)?", text)
+        assert not hyphenated, hyphenated[:5]

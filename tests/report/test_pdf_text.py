@@ -42,9 +42,9 @@ def test_key_numbers_equal_the_indicator_tables(build, lang):
     instrument = build.instrument()
     for var in instrument.items("domain"):
         row = national[national["item"] == var.name].iloc[0]
-        printed = " ".join(
-            [fmt.score(row["mean_baseline"]), fmt.score(row["mean_endline"]), fmt.diff(row["mean_diff"])]
-        )
+        # the difference as printed: that of the printed (rounded) means, so that they add up
+        diff = report.printed_diff(row["mean_baseline"], row["mean_endline"], row["mean_diff"])
+        printed = " ".join([fmt.score(row["mean_baseline"]), fmt.score(row["mean_endline"]), fmt.diff(diff)])
         label = var.label[lang]
         assert _flat(f"{label} {printed}") in text, f"{label}: {printed}"
     shares = build.table("shares")

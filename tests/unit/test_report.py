@@ -266,7 +266,8 @@ def rows_for(project: str, group: str, lang: str):
 def test_babel_formatting_dutch():
     f = report.Fmt("nl")
     assert f.score(5.25) == "5,3"  # half up, as the published tables
-    assert f.diff(0.7) == "+0,7" and f.diff(-0.3) == "-0,3" and f.diff(0.04) == "0,0"
+    assert f.diff(0.7) == "+0,7" and f.diff(-0.3) == "\u22120,3" and f.diff(0.04) == "0,0"
+    assert f.diff(-0.04) == "0,0" and f.dec(-0.004, 2) == "0,00"  # no "−0,0"
     assert f.int(1144) == "1.144"
     assert f.pct(0.756) == "76\u00a0%"
     assert f.month("2023-11") == "november 2023"
@@ -293,8 +294,8 @@ def test_french_strings_get_no_break_space_before_colon():
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("nl", "Antwerpen realiseert vooruitgang op elk van de zes levensdomeinen"),
-        ("fr", "Anvers progresse dans chacun des six domaines de vie"),
+        ("nl", "De deelneemsters in Antwerpen gaan vooruit op elk van de zes levensdomeinen"),
+        ("fr", "Les participantes d'Anvers progressent dans chacun des six domaines de vie"),
     ],
 )
 def test_headline_all_domains_up(lang, expected):
@@ -312,10 +313,14 @@ def test_headline_not_all_domains_up_names_the_improved_ones(lang):
     assert ("elk van de" not in text) and ("chacun des" not in text)
     # Brussel: financial +0.4, housing +0.3, leisure +0.9 up; daytime, health down; mobility 0
     assert ("3 van de 6" in text) if lang == "nl" else ("3 des 6" in text)
-    assert ("vrije tijd" in text) if lang == "nl" else ("temps libre" in text)
-    assert ("dagbesteding" not in text) and ("occupation" not in text)
-    comment = " ".join(report.comment(rows, report.Text(lang)))
-    assert "-0,3" in comment and "-0,2" in comment  # the declines are named, with their sign
+    assert ("vrije tijd" in text) if lang == "nl" else ("«\u00a0Temps libre\u00a0»" in text)
+    assert ("dagbesteding" not in text) and ("Occupation" not in text)
+    subject = "De deelneemsters in Brussel" if lang == "nl" else "Les participantes de Brussel"
+    assert subject in text
+    comment = " ".join(report.comment(rows, report.Text(lang), "domain"))
+    # the declines are named, with a real minus sign; "0,0" is stable, not a decline
+    assert "\u22120,3" in comment and "\u22120,2" in comment
+    assert ("Stabiel" in comment) if lang == "nl" else ("Stable" in comment)
 
 
 def test_headline_rule_uses_the_printed_rounding():
@@ -331,9 +336,11 @@ def test_national_findings_are_true(sources):
     assert any("elk van de zes levensdomeinen" in f for f in nl)
     assert any("vrije tijd" in f and "het laagst" in f for f in nl)  # lowest baseline
     assert any("2 projecten stapten" in f for f in nl)  # since == 2023
-    # one national domain down: the "each of the six" finding disappears
+    # one national domain down: the "each of the six" finding disappears (the rules read the
+    # printed means: the end mean goes down, the difference follows)
     down = items.copy()
     mask = (down["level"] == "national") & (down["item"] == "dom_housing")
+    down.loc[mask, "mean_endline"] = down.loc[mask, "mean_baseline"] - 0.2
     down.loc[mask, "mean_diff"] = -0.2
     nl_down = report.key_findings({"items": down, "units": units}, COHORT, INSTRUMENT, report.Text("nl"))
     fr_down = report.key_findings({"items": down, "units": units}, COHORT, INSTRUMENT, report.Text("fr"))
@@ -358,8 +365,26 @@ def test_factsheet_content(sources):
     text = (sources["nl"][0].parent / "factsheet-antwerpen.qmd").read_text(encoding="utf-8")
     assert text.startswith('---\ntitle: "MIRIAM Antwerpen"')
     assert "lang: nl-BE" in text
-    assert "Resultaten Antwerpen (n=52)" in text
-    assert "Antwerpen realiseert vooruitgang op elk van de zes levensdomeinen" in text
+    assert "### Resultaten Antwerpen (n=52)" in text
+    assert "De deelneemsters in Antwerpen gaan vooruit op elk van de zes levensdomeinen" in text
+    assert "realiseert" not in text
+    assert "Vier indicatoren volgen" in text  # a sentence starts with a capital
+    # the order of the published sheet: national findings, programme, measurement, results,
+    # partners; the table, chart and headline of a group in one block (kept together in the PDF)
+    order = ["## Krachtlijnen voor heel België", "## Over het MIRIAM-programma", "## De meting",
+             "## Antwerpen: zes levensdomeinen", "## Antwerpen: empowerment",
+             "## Partners en contact"]  # fmt: skip
+    positions = [text.index(h) for h in order]
+    assert positions == sorted(positions)
+    assert "ongeveer 12 vrouwen" in text and "ongeveer tien maanden" in text
+    assert "jaar lang" not in text
+    keep = text.split("::: {.keep}", 1)[1].split("\n:::\n", 2)
+    assert "| Financieel |" in keep[0] and "(figures/antwerpen_domain.svg)" in keep[0]
+    heads = [line for line in text.splitlines() if line.startswith("#")]
+    for a, b in zip(text.splitlines(), text.splitlines()[2:], strict=False):
+        assert not (a.startswith("#") and b.startswith("#")), (a, b)  # no heading on a heading
+    assert len(heads) >= 8
+    assert "**Het OCMW van Antwerpen** organiseert" in text and "POD Maatschappelijke Integratie" in text
     assert "| Financieel | 5,2 | 5,9 | +0,7 |" in text
     assert "![" in text and 'fig-alt="Alt nl antwerpen domain' in text
     assert "(figures/antwerpen_domain.svg)" in text
@@ -460,33 +485,72 @@ def test_findings_on_shares_follow_the_sign_and_carry_the_number():
             ("regular_dentist", "change", 879, None, -11.95),
             ("progress_domains", "change", 879, 670, 76.22),
             ("housing_waitlist", "endline", 883, None, None),  # withheld: no sentence
+            # 43,4 % -> 28,6 %: the exact change rounds to -15, the printed 43 % -> 29 % is -14
+            ("often_lonely", "baseline", 879, 381, 43.4),
+            ("often_lonely", "endline", 879, 251, 28.6),
+            ("often_lonely", "change", 879, None, -14.8),
         ]
     )
     nl = _findings("nl", shares=shares)
     fr = _findings("fr", shares=shares)
     assert "Meer vrouwen hebben een vaste huisarts: +6 procentpunten (van 70\u00a0% naar 76\u00a0%)." in nl
-    assert any(f.startswith("Minder vrouwen hebben een vaste tandarts: -12") for f in nl)
+    assert any(f.startswith("Minder vrouwen hebben een vaste tandarts: \u221212") for f in nl)
+    assert any("van 43\u00a0% naar 29\u00a0% (\u221214 procentpunten)" in f for f in nl)
+    assert any("de 43\u202f% à 29\u202f% (\u221214 points" in f for f in fr)
     assert any("**76\u00a0%**" in f and "^[Definitie:" in f and "zes levensdomeinen" in f for f in nl)
     assert not any("wachtlijst" in f for f in nl)
     assert len(nl) == len(fr)
 
 
-def test_dropout_finding_names_the_dissatisfied_share_only_as_it_is():
-    def dist(dissatisfied):
-        rows = [("studies", 40), ("moved", 30), ("crisis", 20), ("dissatisfied", dissatisfied)]
-        total = sum(c for _, c in rows)
-        return pd.DataFrame(
-            [("national", "BE", "stop_reason", "endline", cat, total, c, 100 * c / total, "published", "")
-             for cat, c in rows],
-            columns=["level", "unit", "indicator", "wave", "category", "n", "count", "pct",
-                     "status", "reason"],
-        )  # fmt: skip
+def _stop_reasons(dissatisfied):
+    rows = [("studies", 40), ("moved", 30), ("crisis", 20), ("dissatisfied", dissatisfied)]
+    total = sum(c for _, c in rows)
+    return pd.DataFrame(
+        [("national", "BE", "stop_reason", "endline", cat, total, c, 100 * c / total, "published", "")
+         for cat, c in rows],
+        columns=["level", "unit", "indicator", "wave", "category", "n", "count", "pct",
+                 "status", "reason"],
+    )  # fmt: skip
 
-    low = _findings("nl", distributions=dist(6))
-    assert any("Slechts 6\u00a0%" in f and "studies of opleiding (42\u00a0%)" in f for f in low)
-    high = _findings("nl", distributions=dist(50))
-    assert not any("Slechts" in f for f in high)
-    assert any("36\u00a0% van wie stopte" in f for f in high)
+
+def test_dropout_finding_ranks_dissatisfaction_honestly():
+    # dissatisfaction is the least frequent reason: "practical reasons", and its share of
+    # the women who stopped (no share over all women published)
+    low = _findings("nl", distributions=_stop_reasons(6))
+    dropout = next(f for f in low if "stoppen" in f or "stopt" in f)
+    assert "praktische redenen" in dropout and "studies of opleiding (42\u00a0%)" in dropout
+    assert "6\u00a0% van wie stopte" in dropout
+    # dissatisfaction is the 2nd reason: it is named in its place, not left out
+    mid = _findings("nl", distributions=_stop_reasons(35))
+    dropout = next(f for f in mid if "stoppen" in f or "stopt" in f)
+    assert "praktische" not in dropout
+    assert dropout.index("studies of opleiding") < dropout.index("onvrede met MIRIAM (28\u00a0%)")
+    assert dropout.index("onvrede met MIRIAM") < dropout.index("een verhuis")
+    fr = _findings("fr", distributions=_stop_reasons(35))
+    assert any("l'insatisfaction envers MIRIAM (28\u202f%)" in f for f in fr)
+
+
+def test_dissatisfaction_and_completion_over_all_women():
+    shares = _shares(
+        [
+            ("stopped_dissatisfied", "endline", 1144, 34, 2.97),
+            ("completed", "endline", 1144, 860, 75.17),
+        ]
+    )
+    nl = _findings("nl", distributions=_stop_reasons(35), shares=shares)
+    fr = _findings("fr", distributions=_stop_reasons(35), shares=shares)
+    assert any("Over alle deelneemsters gerekend stopt 3\u00a0% uit onvrede met MIRIAM." in f for f in nl)
+    assert any("Sur l'ensemble des participantes, 3\u202f% arrêtent" in f for f in fr)
+    completed = next(f for f in nl if "werkingsjaar" in f)
+    assert completed.startswith("75\u00a0% van alle deelneemsters doorloopt het volledige werkingsjaar.")
+    assert "^[Aandeel van alle deelneemsters" in completed  # the definition, as a footnote
+    # an older catalogue (the share over the women with an end form): the qualifier stays
+    old = {"indicators": [{"id": "completed", "kind": "share"}]}
+    items, units, _ = make_tables()
+    nl_old = report.key_findings(
+        {"items": items, "units": units, "shares": shares}, COHORT, INSTRUMENT, report.Text("nl"), old
+    )
+    assert any("van de vrouwen met een eindformulier doorloopt" in f for f in nl_old)
 
 
 def test_missing_families_leave_sections_out_without_error(tmp_path):
@@ -511,10 +575,186 @@ def test_statistics_formatting():
     f = report.Fmt("fr")
     assert f.p(2e-36) == "<\u00a00,001" and f.p(0.0456) == "0,046"
     assert f.ci(0.511, 0.690) == "0,51\u00a0–\u00a00,69"
-    assert f.pp(6.03) == "+6" and f.pp(-11.95) == "-12" and f.pp(0.2) == "0"
+    assert f.pp(6.03) == "+6" and f.pp(-11.95) == "\u221212" and f.pp(0.2) == "0"
     assert report.Fmt("nl").dec(153546.0, 1) == "153.546,0"
 
 
 def test_withheld_legend_names_the_threshold(sources):
     text = (sources["nl"][0].parent / "national.qmd").read_text(encoding="utf-8")
     assert "minder dan 10 vrouwen" in text  # the legend under the region tables (Wallonia)
+
+
+# --- printed numbers, thresholds, reasons, figures ---------------------------------------------
+
+
+def _one_unit_items(values, level="project", unit="antwerpen", n=52):
+    """Items of one unit: (baseline, endline, exact mean_diff) per domain, then empowerment."""
+    items, _, _ = make_tables()
+    items = items[~((items["level"] == level) & (items["unit"] == unit))]
+    rows = []
+    for item, (b, e, d) in zip(DOMAINS + EMPOWERMENT, values, strict=False):
+        rows.append({"level": level, "unit": unit, "item": item,
+                     "group": "domain" if item in DOMAINS else "empowerment",
+                     "n_baseline": n, "n_endline": n, "n_paired": n, "mean_baseline": b,
+                     "mean_endline": e, "mean_diff": d, "status": "published", "reason": ""})  # fmt: skip
+    return pd.concat([items, pd.DataFrame(rows)], ignore_index=True)
+
+
+def test_the_difference_is_that_of_the_printed_means():
+    # 5,04 -> 5,76: printed 5,0 and 5,8, so the difference reads +0,8 (the exact 0,72 is +0,7)
+    values = [(5.04, 5.76, 0.72)] + [(5.0, 5.6, 0.6)] * 9
+    items = _one_unit_items(values)
+    rows = report.item_rows(items, "project", "antwerpen", "domain", INSTRUMENT, report.Fmt("nl"))
+    assert (rows[0].begin_text, rows[0].end_text, rows[0].diff_text) == ("5,0", "5,8", "+0,8")
+    assert rows[0].exact_diff == 0.72
+
+
+def test_a_small_change_is_stable_not_a_decline():
+    # financial 5,0 -> 4,9 (printed -0,1): stable, not "een daling"; the others go up
+    values = [(5.0, 4.9, -0.1)] + [(5.0, 5.6, 0.6)] * 9
+    items = _one_unit_items(values)
+    for lang, stable, decline in (("nl", "Stabiel", "daling"), ("fr", "Stable", "baisse")):
+        t = report.Text(lang)
+        rows = report.item_rows(items, "project", "antwerpen", "domain", INSTRUMENT, t.fmt)
+        text = " ".join(report.comment(rows, t, "domain"))
+        assert stable in text and decline not in text
+        assert "\u22120,1" in text  # a real minus sign
+        assert not report.all_improved(rows)
+        assert ("5 van de 6" if lang == "nl" else "5 des 6") in report.headline(rows, "domain", "X", t)
+
+
+def _units_with(reason, published=False, counts=True):
+    _, units, _ = make_tables()
+    units = units.copy()
+    mask = (units["level"] == "project") & (units["unit"] == "brussel")
+    units.loc[mask, "published"] = published
+    units.loc[mask, "reason"] = reason
+    if not counts:
+        for column in ("n_women", "n_baseline", "n_endline", "n_paired"):
+            units.loc[mask, column] = math.nan
+    return units
+
+
+@pytest.mark.parametrize(
+    ("reason", "nl", "fr"),
+    [
+        ("n_below_min_n", "minder dan 10 vrouwen hebben scores", "moins de 10 femmes ont des scores"),
+        ("count_below_min_count", "een telling van minder dan 5 vrouwen", "un effectif de moins de 5 femmes"),
+        ("secondary", "een kleinere naburige groep", "un groupe voisin plus petit"),
+    ],
+)
+def test_a_withheld_sheet_gives_the_reason_of_the_units_table(tmp_path, reason, nl, fr):
+    items, _, _ = make_tables()
+    units = _units_with(reason)
+    for lang, expected in (("nl", nl), ("fr", fr)):
+        paths = report.write_sources(
+            {"items": items, "units": units}, COHORT, INSTRUMENT, lang, tmp_path / "f", tmp_path / lang,
+            min_n=10, min_count=5,
+        )  # fmt: skip
+        text = next(p for p in paths if p.name == "factsheet-brussel.qmd").read_text(encoding="utf-8")
+        body = " ".join(text.split("\n---\n", 1)[1].split())
+        assert " ".join(expected.split()) in body, body[:600]
+        assert not re.search(r"\d,\d", body)
+    index = report.write_index(units, "2023-2024", ["nl", "fr"], tmp_path / "ix", min_n=10, min_count=5)
+    html = " ".join(index.read_text(encoding="utf-8").split())
+    why = {"n_below_min_n": "minder dan 10 vrouwen", "count_below_min_count": "minder dan 5 vrouwen",
+           "secondary": "kleinere naburige groep"}[reason]  # fmt: skip
+    assert why in html
+
+
+def test_a_published_unit_with_withheld_counts_prints_n_as_a_dash(tmp_path):
+    items, _, _ = make_tables()
+    units = _units_with("secondary", published=True, counts=False)
+    for lang in ("nl", "fr"):
+        paths = report.write_sources(
+            {"items": items, "units": units}, COHORT, INSTRUMENT, lang, tmp_path / "f", tmp_path / lang,
+            min_n=10, min_count=5,
+        )  # fmt: skip
+        text = next(p for p in paths if p.name == "factsheet-brussel.qmd").read_text(encoding="utf-8")
+        heading = "Resultaten Brussel (n=–)" if lang == "nl" else "Résultats Bruxelles (n\u00a0=\u00a0–)"
+        assert heading in text
+        assert ("wordt niet getoond" if lang == "nl" else "n'est pas affiché") in text
+        assert "| Financieel |" in text or "| Finances |" in text  # the means are shown
+
+
+def test_index_regions_row_headers_and_other_cohorts(tmp_path):
+    _, units, _ = make_tables()
+    other = tmp_path / "results" / "demo-2022-2023" / "report"
+    other.mkdir(parents=True)
+    (other / "index.html").write_text("<title>MIRIAM 2022-2023</title>", encoding="utf-8")
+    here = tmp_path / "results" / "demo-2023-2024" / "report"
+    html = report.write_index(units, "2023-2024", ["nl", "fr"], here).read_text(encoding="utf-8")
+    assert "Brussels Hoofdstedelijk Gewest" in html and "Région de Bruxelles-Capitale" in html
+    assert 'href="../../demo-2022-2023/report/index.html"' in html and "MIRIAM 2022-2023" in html
+    assert "tbody th { font-weight: normal" in html  # a project name is no header cell to the eye
+    alone = report.write_index(units, "2023-2024", ["nl"], tmp_path / "solo" / "x" / "report")
+    assert "../../" not in alone.read_text(encoding="utf-8")
+
+
+def test_cohort_figures_are_included_when_they_exist(tmp_path):
+    items, units, _ = make_tables()
+    figures = make_figures(tmp_path, "nl")
+    paths = report.write_sources(
+        {"items": items, "units": units}, COHORT, INSTRUMENT, "nl", figures, tmp_path / "a", min_n=10
+    )
+    assert "scale_ocmws.svg" not in paths[0].read_text(encoding="utf-8")  # absent: no error
+    for name in ("scale_ocmws", "trend_reach", "trend_scores"):
+        (figures / f"{name}.svg").write_text(SVG, encoding="utf-8")
+        (figures / f"{name}.txt").write_text(f"Alt {name}", encoding="utf-8")
+    paths = report.write_sources(
+        {"items": items, "units": units}, COHORT, INSTRUMENT, "nl", figures, tmp_path / "b", min_n=10
+    )
+    text = paths[0].read_text(encoding="utf-8")
+    for name in ("scale_ocmws", "trend_reach", "trend_scores"):
+        assert f"(figures/{name}.svg)" in text and f'fig-alt="Alt {name}"' in text
+        assert (tmp_path / "b" / "figures" / f"{name}.svg").exists()
+    assert "illustratieve waarden" in text  # a demo cohort: the scale chart says so
+    real = report.write_sources(
+        {"items": items, "units": units}, {**COHORT, "demo": False}, INSTRUMENT, "nl", figures,
+        tmp_path / "c", min_n=10,
+    )[0].read_text(encoding="utf-8")  # fmt: skip
+    assert "illustratieve" not in real and "(figures/scale_ocmws.svg)" in real
+
+
+def test_french_typography_and_capitals():
+    t = report.Text("fr")
+    labels = report._subgroup_labels(CATALOGUE, t)
+    assert "100\u202f000" in labels["city_size"]["values"]["large"]  # narrow no-break space
+    assert report._value_stat("2022-2023", "mesure de début", t) == "2022-2023\u00a0: mesure de début"
+    assert report.capitalise("quatre indicateurs") == "Quatre indicateurs"
+    assert report.capitalise("**het OCMW**") == "**Het OCMW**" and report.capitalise("75 %") == "75 %"
+    assert t.place("Anvers") == "d'Anvers" and t.place("Liège") == "de Liège"
+    assert t.item("Temps libre", "domain", article=True) == "le domaine «\u00a0Temps libre\u00a0»"
+
+
+def test_statistical_annex_has_the_regions_of_the_tests_table():
+    rows = []
+    for level, unit in (("national", "BE"), ("region", "flanders"), ("region", "brussels")):
+        for item in DOMAINS:
+            rows.append({"level": level, "unit": unit, "item": item, "group": "domain", "n": 52,
+                         "mean_diff": -0.123, "sd_diff": 1.2, "se_diff": 0.1, "ci_low": -0.3,
+                         "ci_high": 0.05, "t": -1.2, "df": 51, "p": 0.2, "p_holm": 0.9,
+                         "status": "published", "reason": ""})  # fmt: skip
+    _, units, _ = make_tables()
+    out = report._tests_section({"tests": pd.DataFrame(rows), "units": units}, INSTRUMENT,
+                                report.Text("nl"), ["domain"])  # fmt: skip
+    assert [b["title"] for b in out["tests"]] == ["België", "Vlaanderen", "Brussel"]
+    assert "\u22120,12" in out["tests"][0]["tests_t"]  # exact mean difference, real minus sign
+
+
+def test_cohort_figures_from_the_programme_figures_directory(tmp_path):
+    """The scale and trend charts of the whole cohort live in their own directory
+    (results/<cohort>/figures_programme/<lang>/); a real cohort with an illustrative
+    reference table still says so."""
+    items, units, _ = make_tables()
+    figures = make_figures(tmp_path, "fr")
+    programme = tmp_path / "figures_programme" / "fr"
+    programme.mkdir(parents=True)
+    (programme / "scale_ocmws.svg").write_text(SVG, encoding="utf-8")
+    (programme / "scale_ocmws.txt").write_text("Alt scale", encoding="utf-8")
+    text = report.write_sources(
+        {"items": items, "units": units}, {**COHORT, "demo": False}, INSTRUMENT, "fr", figures,
+        tmp_path / "out", min_n=10, programme_figures_dir=programme, scale_illustrative=True,
+    )[0].read_text(encoding="utf-8")  # fmt: skip
+    assert "(figures/scale_ocmws.svg)" in text and "valeurs illustratives" in text
+    assert "trend_reach.svg" not in text

@@ -15,6 +15,7 @@ def main(snakemake):
         if manifest.exists():
             engine = json.loads(manifest.read_text(encoding="utf-8"))["engine"]
             break
+    disclosure = snakemake.config.get("disclosure", {})
     report.write_index(
         units,
         cohort.label,
@@ -23,6 +24,8 @@ def main(snakemake):
         demo=cohort.demo,
         formats=list(snakemake.config["formats"]),
         engine=engine,
+        min_n=disclosure.get("min_n"),
+        min_count=disclosure.get("min_count"),
     )
 
 

@@ -3,7 +3,8 @@
 Named inputs: the published families ``scores`` (the items table: Snakemake reserves the name
 ``items``), ``units``, ``shares``, ``distributions``, ``tests``, ``subgroups``, ``reach``;
 ``reconciliation``, ``disclosure_log`` (CSV), ``manifest`` (JSON), ``trend_reach`` and
-``trend_scores``, the indicator ``catalogue``, the ``figures`` directory, the ``cohort`` and
+``trend_scores``, the indicator ``catalogue``, the ``figures`` directory (and the cohort-wide
+``programme_figures``: scale and trend charts), the ``cohort`` and
 ``instrument`` configs, and the report's ``templates``, ``assets``, ``quarto_project`` and
 ``strings``. A missing optional input leaves its sections out of the report.
 """
@@ -26,6 +27,15 @@ def _path(snakemake, name):
 def _parquet(snakemake, name):
     path = _path(snakemake, name)
     return io.read_table(path) if path else None
+
+
+def _min_count(snakemake):
+    """The disclosure's smallest published count (a withheld sheet names it when it is the
+    reason); from the rule's params when it passes one, else from the configuration."""
+    value = getattr(snakemake.params, "min_count", None)
+    if value is None:
+        value = snakemake.config.get("disclosure", {}).get("min_count")
+    return int(value) if value is not None else None
 
 
 def main(snakemake):
@@ -63,9 +73,12 @@ def main(snakemake):
         Path(snakemake.input.figures),
         Path(snakemake.output[0]),
         min_n=int(snakemake.params.min_n),
+        min_count=_min_count(snakemake),
         catalogue=catalogue,
         manifest=manifest,
         trend=trend or None,
+        programme_figures_dir=_path(snakemake, "programme_figures"),
+        scale_illustrative=bool(snakemake.config.get("reference", {}).get("leefloon_illustrative", False)),
         templates=Path(snakemake.input.templates),
         strings_dir=Path(snakemake.input.strings).parent,
     )
