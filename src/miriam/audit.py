@@ -88,6 +88,7 @@ def audit(
     pct_decimals: int = 0,
     private: Mapping[str, pd.DataFrame] | None = None,
     cache: dict | None = None,
+    exact: bool = False,
 ) -> pd.DataFrame:
     """The attacker's tightest interval for every withheld value.
 
@@ -113,6 +114,9 @@ def audit(
     cache
         A dict kept between calls on similar tables (the repair rounds): linear programs of
         unchanged components are not solved again.
+    exact
+        Solve every interval exactly (slower): by default a value is not solved once the
+        points already found prove it wide enough.
 
     Returns
     -------
@@ -130,7 +134,7 @@ def audit(
     reasons = cell_reasons(published, pub)
     bounds, required = count_knowledge(pub, truth, reasons, min_n, min_count)
     counts = count_system(pub, bounds)
-    results = _solve_counts(counts, required, pub, cache)
+    results = _solve_counts(counts, required, pub, cache, exact)
     n_star = _paired_counts(pub, truth, counts)
     half = 0.5 * 10.0**-mean_decimals
     precise = 0.5 * 10.0 ** -TEST_DECIMALS["mean_diff"]
@@ -144,7 +148,7 @@ def audit(
         system, targets = mean_system(pub, columns, cells, n_star, (lo, hi), half, precise)
         need = {c: _mean_required(c, pub, truth, reasons, min_n, mean_width * (hi - lo) / 10) for c in cells}
         wanted = {c: need[c[:3] + (MEANS,)] for c in targets if need[c[:3] + (MEANS,)] > 0}
-        solved = _intervals(system, list(wanted), enough=wanted, cache=cache)
+        solved = _intervals(system, list(wanted), enough=None if exact else wanted, cache=cache)
         for cell in targets:
             lo_c, hi_c, exact = solved.get(cell, (np.nan, np.nan, False))
             means_cell = cell[:3] + (MEANS,)
@@ -502,8 +506,8 @@ def _intervals(
                 out.update(cache[key])
                 continue
         program = _Program(cells, by_root[root], system.bounds)
-        if enough:  # two programs that push all targets at once often prove most of them
-            program.sweep([t for t in wanted if enough.get(t, INF) < INF])
+        if enough:  # programs that push all targets at once prove most of them
+            program.sweep({t: enough.get(t, INF) for t in wanted})
         solved = {t: program.min_max(t, (enough or {}).get(t, INF)) for t in wanted}
         if key is not None:
             cache[key] = solved
@@ -580,16 +584,34 @@ class _Program:
         self.seen_hi = np.maximum(self.seen_hi, x)
         return x
 
-    def sweep(self, targets: list[Cell]) -> None:
-        """Minimise, then maximise, the sum of the targets: each solution is a point the
-        attacker cannot exclude, and together they often span every target's interval."""
-        if len(targets) < 2:
-            return
-        cost = np.zeros(len(self.index))
-        where = [self.index[t] for t in targets]
-        cost[where] = 1.0
-        for sign in (1.0, -1.0):
-            self._solve(sign * cost)
+    def sweep(self, enough: dict[Cell, float], rounds: int = 8) -> None:
+        """Minimise, then maximise, the sum of the targets not yet proven, round after round.
+
+        Each solution is a point the attacker cannot exclude; a target is proven once the
+        points seen span its required width. Pushing many targets at once proves most of
+        them in a few programs (siblings of one sum cannot all be at their upper bound
+        together: they are proven over the next rounds, or solved one by one after).
+        """
+        pending = [t for t in enough if enough[t] < INF]
+        for _ in range(rounds):
+            if len(pending) < 2:
+                return
+            # one quantity at a time: quantities tied to each other (mean_diff = endline -
+            # baseline; paired <= baseline) would otherwise hold each other back
+            by_quantity: dict[str, list[int]] = defaultdict(list)
+            for t in pending:
+                by_quantity[t[3]].append(self.index[t])
+            for where in by_quantity.values():
+                cost = np.zeros(len(self.index))
+                cost[where] = 1.0
+                for sign in (1.0, -1.0):
+                    self._solve(sign * cost)
+            left = [
+                t for t in pending if self.seen_hi[self.index[t]] - self.seen_lo[self.index[t]] < enough[t]
+            ]
+            if len(left) == len(pending):
+                return  # no progress: the rest are solved one by one
+            pending = left
 
     def min_max(self, target: Cell, enough: float = INF) -> tuple[float, float, bool]:
         """Min and max of `target` (infinite when nothing bounds it on that side), exact.
@@ -612,23 +634,24 @@ _LOADED: list = [None]
 
 
 def _solve_counts(
-    system: System, required: dict[Cell, float], pub: Model, cache: dict | None = None
+    system: System, required: dict[Cell, float], pub: Model, cache: dict | None = None, exact: bool = False
 ) -> list[tuple]:
     """Audit rows for every withheld count (intervals rounded inwards to integers)."""
     withheld = [c for c, (lo, hi) in system.bounds.items() if lo != hi]
     wanted = {c: required[c] for c in withheld if required[c] > 0}
-    solved = _intervals(system, list(wanted), enough=wanted, cache=cache)
+    solved = _intervals(system, list(wanted), enough=None if exact else wanted, cache=cache)
     solved = {c: _inwards(*v) for c, v in solved.items()}
     narrow = [c for c, (lo, hi, _) in solved.items() if hi - lo < required[c] - TOL]
     if narrow:  # what do the rules alone allow? Nothing published can be asked to do better
         # The rules publish a share's n (its population) even where they withhold its split,
-        # and zeros; so those stay known, and every other published count is forgotten.
+        # and zeros; so those stay known, and every other published count is forgotten:
+        # every relation holding one is dropped. (Keeping it with that count free would bind a
+        # little more, so dropping it can only widen the rules' interval: the requirement gets
+        # no weaker. And the program stays as small as the withheld cells.)
+        forgotten = {c for c, (lo, hi) in system.bounds.items() if lo == hi and hi > 0 and c[3] != TOTAL}
         rules_only = System()
-        rules_only.rows = system.rows
-        rules_only.bounds = {
-            c: (0.0, INF) if lo == hi and hi > 0 and c[3] != TOTAL else (lo, hi)
-            for c, (lo, hi) in system.bounds.items()
-        }
+        rules_only.rows = [row for row in system.rows if forgotten.isdisjoint(row[0])]
+        rules_only.bounds = dict(system.bounds)
         for cell, (lo, hi, _) in _intervals(rules_only, narrow, cache=cache).items():
             lo, hi, _ = _inwards(lo, hi, True)
             required[cell] = min(required[cell], hi - lo)

@@ -147,7 +147,8 @@ def test_audit_without_private_tables_uses_a_consistent_point():
 
 def test_intervals_contain_the_true_values():
     """The attacker's interval is proven by the published numbers: the truth lies inside."""
-    tables, _, _, result = disclosed(2)
+    tables, published, _, _ = disclosed(2)
+    result = audit(published, min_n=MIN_N, min_count=MIN_COUNT, private=tables, exact=True)
     truth = tables["items"].set_index(["unit", "item"])
     means = result[result["table"] == "items"]
     for row in means[means["exact"]].itertuples():
