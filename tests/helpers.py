@@ -40,6 +40,10 @@ TEST_PROJECTS = [
     {"id": "eeklo-maldegem", "ocmws": [43005, 43010], "since": 2021},
 ]
 TEST_WINDOW = {"start": "2023-09-01", "end": "2024-08-31"}
+# A follow-up wave about a year after the end (pass as `followup=TEST_FOLLOWUP` to a cohort);
+# follow-up rows need a `submitted_at` inside its window.
+TEST_FOLLOWUP = {"measurement": "2025-06", "window": {"start": "2025-05-01", "end": "2025-08-31"}}
+FOLLOWUP_SUBMITTED = "10/06/2025 10:15"
 DEMO_KEY = "test-demo-key-not-a-secret"
 
 
@@ -95,6 +99,7 @@ DEFAULTS: dict[str, Any] = {
     "learned_parenting": "yes",
     "learned_housing": "yes",
     "feels_stronger": "agree",
+    "work_situation": "employed",  # the follow-up form only
     "remarks": "",
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from miriam.config import instrument_path, load_catalogue, load_instrument, load_yaml
+from miriam.indicators import family_of
 
 KIND_TEXT = {
     "item_change": "per score item: n at each wave and paired; means over paired women; difference; % improved / unchanged / declined",
@@ -16,6 +17,11 @@ KIND_TEXT = {
     "share": "share of women with one of the listed answers at the wave",
     "paired_share": "share at baseline and endline over women answering both, and the change in percentage points",
     "distribution": "count and share of each category",
+    "followup_change": "per item of the group asked at the follow-up (indicator `<id>_<item>`), "
+    "from each compared wave to the follow-up (wave `<wave>_to_followup`): improved / stable "
+    "(the same whole score) / declined",
+    "followup_declined": "per woman, the number of the group's items that declined from the "
+    "compared wave to the follow-up (categories 0 to the number of items)",
 }
 
 
@@ -25,6 +31,8 @@ UNIT = {
     "share": "% of women (and count)",
     "paired_share": "% of women at each wave; change in percentage points",
     "distribution": "count and % per category",
+    "followup_change": "count and % per category",
+    "followup_declined": "count and % per number of items",
 }
 LEVELS = ("national", "region", "project", "ocmw")
 
@@ -38,6 +46,10 @@ def population(spec: dict) -> str:
             text += " (on enough of the group's items)"
     elif kind == "paired_share":
         text = "women who answered at both waves"
+    elif kind == "followup_change":
+        text = "follow-up women with a score at the compared wave and at the follow-up"
+    elif kind == "followup_declined":
+        text = "follow-up women with both scores on every item of the group"
     elif spec.get("denominator") == "women":
         text = "every woman of the unit (no answer counts as no)"
     else:
@@ -54,13 +66,11 @@ def levels_of(family: str, config: dict | None) -> str:
 
 def render(catalogue: dict, instrument_version: str = "miriam-2023", config: dict | None = None) -> str:
     instrument = load_instrument(instrument_path(instrument_version))
-    family = {
-        "item_change": "items",
-        "progress": "shares",
-        "share": "shares",
-        "paired_share": "shares",
-        "distribution": "distributions",
-    }
+
+    def family(spec: dict) -> str:  # the published table (the scores family is `items`)
+        name = family_of(spec)
+        return "items" if name == "scores" else name
+
     lines = [
         "# Indicator catalogue",
         "",
@@ -81,7 +91,9 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023", config: dic
             detail += f", answers {', '.join(map(str, spec['codes']))}"
         if spec["kind"] == "progress":
             detail += f"; threshold {spec['above']}, at least {catalogue.get('progress_min_items', 1)} items"
-        table = family[spec["kind"]]
+        if "compare" in spec:
+            detail += f"; group `{spec['group']}`, compared: {', '.join(spec['compare'])}"
+        table = family(spec)
         lines.append(
             f"| `{spec['id']}` | {spec['label']['nl']} / {spec['label']['fr']} | {spec['kind']} | "
             f"{population(spec)} | {UNIT[spec['kind']]} | {table}: {levels_of(table, config)} | {detail} |"
@@ -117,6 +129,17 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023", config: dic
             f"- `{subgroup['id']}` ({subgroup['label']['nl']} / {subgroup['label']['fr']}): {values}"
         )
     lines += [
+        "",
+        "## Follow-up (table `followup`, " + levels_of("followup", config) + ")",
+        "",
+        "Only for a cohort that declares a follow-up wave (`followup:` in its config, exports with",
+        "`wave: followup`); for any other cohort the table is empty (it has its columns, no rows).",
+        "Distributions-shaped (`indicator, wave, category, n, count, pct`): per life domain",
+        "`followup_<item>` with waves `endline_to_followup` and `baseline_to_followup` and categories",
+        "`improved`, `stable` (the same whole score), `declined`; `followup_domains_declined`",
+        "(wave `endline_to_followup`, categories `0` .. `6`); `work_situation` (wave `followup`).",
+        "The follow-up group is small and not a random sample of the cohort: it is reported",
+        "nationally only, and wherever the report prints these numbers it says so.",
         "",
         "## Statistical annex (table `tests`, " + levels_of("tests", config) + ")",
         "",

@@ -18,11 +18,20 @@ Row rules, applied in this order (the first that applies is the row's quarantine
 Women are then linked across waves by pseudonym; an endline without baseline and a baseline
 without endline are kept and counted, not dropped. Counts reconcile: for every export,
 rows read = rows kept + rows quarantined.
+
+A follow-up wave (``followup``, when the cohort declares one) goes through the same rules: its
+own submission window (rule 6: ``followup.window`` of the cohort config, since follow-up forms
+come a year after the end), the duplicate rule within the wave, and linking by pseudonym. A
+follow-up woman without a baseline or endline is kept and counted (``women_followup_only``),
+not dropped; ``women`` stays the programme year's women (a baseline or an endline), as the
+units table counts them.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from miriam.config import ALL_WAVES, FOLLOWUP
 
 QUARANTINE_COLUMNS = ["source_file", "source_row", "wave", "pseudonym", "reason", "detail"]
 REASONS = (
@@ -44,10 +53,22 @@ _KEY_REASON = {
 }
 
 
-def row_reasons(rows: pd.DataFrame, cohort_ocmws: set[str], window: tuple[str, str]) -> pd.Series:
-    """The quarantine reason of each row (rules 1-6), or <NA> for a usable row."""
-    start = pd.Timestamp(window[0])
-    end = pd.Timestamp(window[1]) + pd.Timedelta(days=1)
+def row_reasons(
+    rows: pd.DataFrame,
+    cohort_ocmws: set[str],
+    window: tuple[str, str],
+    followup_window: tuple[str, str] | None = None,
+) -> pd.Series:
+    """The quarantine reason of each row (rules 1-6), or <NA> for a usable row.
+
+    Rows of the follow-up wave are checked against `followup_window` (the cohort window when
+    none is given)."""
+    wave = rows["wave"] if "wave" in rows else pd.Series("", index=rows.index)
+    followup = wave.eq(FOLLOWUP).fillna(False).to_numpy(bool)
+    first, last = followup_window or window
+    start = pd.Series(pd.Timestamp(window[0]), index=rows.index).mask(followup, pd.Timestamp(first))
+    end = pd.Series(pd.Timestamp(window[1]), index=rows.index).mask(followup, pd.Timestamp(last))
+    end = end + pd.Timedelta(days=1)
     reason = pd.Series(pd.NA, index=rows.index, dtype="string")
 
     def mark(condition: pd.Series, why: pd.Series | str) -> None:
@@ -77,10 +98,14 @@ def latest_submission(rows: pd.DataFrame) -> pd.Series:
 
 
 def clean_rows(
-    rows: pd.DataFrame, projects: pd.DataFrame, reference: pd.DataFrame, window: tuple[str, str]
+    rows: pd.DataFrame,
+    projects: pd.DataFrame,
+    reference: pd.DataFrame,
+    window: tuple[str, str],
+    followup_window: tuple[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split ingested rows into kept responses and quarantined rows (with reasons)."""
-    reason = row_reasons(rows, set(projects["ocmw_id"]), window)
+    reason = row_reasons(rows, set(projects["ocmw_id"]), window, followup_window)
     usable = reason.isna()
     superseded = latest_submission(rows[usable])
     reason[superseded[superseded].index] = "superseded_duplicate"
@@ -113,17 +138,17 @@ def _details(quarantined: pd.DataFrame) -> pd.Series:
         "ocmw_unknown": "the OCMW name is not in config/reference/ocmw.csv",
         "ocmw_not_in_cohort": "the OCMW has no project in this cohort's config",
         "no_submission_date": "the submission date is empty or not a date: the window cannot be checked",
-        "outside_cohort_window": "submitted outside the cohort's window",
+        "outside_cohort_window": "submitted outside the cohort's window (follow-up: the follow-up window)",
         "superseded_duplicate": "a later submission of the same woman in this wave is kept",
     }
     return quarantined["reason"].map(text).astype("string")
 
 
 def link_waves(responses: pd.DataFrame) -> pd.DataFrame:
-    """Per woman: whether she has a baseline, an endline, or both."""
+    """Per woman: whether she has a baseline, an endline, a follow-up (columns has_<wave>)."""
     waves = responses.pivot_table(index="pseudonym", columns="wave", values="source_row", aggfunc="size")
-    waves = waves.reindex(columns=["baseline", "endline"]).fillna(0) > 0
-    return waves.rename(columns={"baseline": "has_baseline", "endline": "has_endline"})
+    waves = waves.reindex(columns=list(ALL_WAVES)).fillna(0) > 0
+    return waves.rename(columns={w: f"has_{w}" for w in ALL_WAVES})
 
 
 def reconcile(
@@ -162,13 +187,15 @@ def reconcile(
         ]
     waves = link_waves(responses)
     both = int((waves["has_baseline"] & waves["has_endline"]).sum())
+    programme = waves["has_baseline"] | waves["has_endline"]
     records += [
         ("cohort", "rows_read", len(rows)),
         ("cohort", "rows_kept", len(responses)),
         ("cohort", "rows_quarantined", len(quarantine)),
         ("cohort", "values_rejected", len(issues)),
         ("cohort", "values_missing", len(missing)),
-        ("cohort", "women", len(waves)),
+        # the programme year's women (a baseline or an endline), as the units table counts them
+        ("cohort", "women", int(programme.sum())),
         ("cohort", "women_baseline_and_endline", both),
         (
             "cohort",
@@ -181,4 +208,13 @@ def reconcile(
             int((~waves["has_baseline"] & waves["has_endline"]).sum()),
         ),
     ]
+    if rows["wave"].eq(FOLLOWUP).any():
+        # Only for a cohort with follow-up rows: a two-wave cohort's reconciliation is unchanged.
+        followup = waves["has_followup"]
+        records += [
+            ("cohort", "women_followup", int(followup.sum())),
+            ("cohort", "women_followup_and_endline", int((followup & waves["has_endline"]).sum())),
+            ("cohort", "women_followup_and_baseline", int((followup & waves["has_baseline"]).sum())),
+            ("cohort", "women_followup_only", int((followup & ~programme).sum())),
+        ]
     return pd.DataFrame(records, columns=["scope", "measure", "count"]).astype({"count": "int64"})

@@ -22,6 +22,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "workflow" / "schemas"
 LANGUAGES = ("nl", "fr")
 WAVES = ("baseline", "endline")
+#: The follow-up wave: a form about a year after the end, on a sample of the women, when a
+#: cohort declares one (`followup:` in the cohort config). It is never part of the programme
+#: year's families: only the follow-up family (indicators.followup_table) reads it.
+FOLLOWUP = "followup"
+ALL_WAVES = (*WAVES, FOLLOWUP)
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -198,6 +203,17 @@ class Cohort:
     def first_year(self) -> int:
         return int(str(self.raw["window"]["start"])[:4])
 
+    @property
+    def followup(self) -> dict[str, Any] | None:
+        """The cohort's follow-up block (measurement, window), or None without a follow-up."""
+        return self.raw.get("followup")
+
+    def window(self, wave: str = "baseline") -> tuple[str, str]:
+        """First and last admissible submission day of a wave's forms: the cohort window, or
+        for the follow-up its own window (follow-up forms come a year after the end)."""
+        block = self.followup["window"] if wave == FOLLOWUP and self.followup else self.raw["window"]
+        return str(block["start"]), str(block["end"])
+
 
 def load_cohort(path: str | Path) -> Cohort:
     data = validate(load_yaml(path), "cohort", path)
@@ -210,6 +226,7 @@ def load_cohort(path: str | Path) -> Cohort:
                 file=str(path),
             )
         seen[export.path] = i
+    _check_followup(data, exports, path)
     rows = [
         {"project_id": p["id"], "ocmw_id": str(o), "since": int(p["since"])}
         for p in data["projects"]
@@ -231,6 +248,24 @@ def load_cohort(path: str | Path) -> Cohort:
         projects=projects,
         raw=data,
     )
+
+
+def _check_followup(data: dict[str, Any], exports: tuple[Export, ...], path: str | Path) -> None:
+    """A follow-up export needs the `followup` block (its window), and a declared follow-up
+    needs at least one export: an empty follow-up family would otherwise pass unnoticed."""
+    listed = [i for i, e in enumerate(exports) if e.wave == FOLLOWUP]
+    if listed and not data.get("followup"):
+        raise ConfigError(
+            f"key 'exports/{listed[0]}/wave': a follow-up export, but the cohort declares no follow-up",
+            file=str(path),
+            expected="a `followup:` block with `measurement` (YYYY-MM) and `window` (start, end)",
+        )
+    if data.get("followup") and not listed:
+        raise ConfigError(
+            "key 'followup': a follow-up is declared, but no export has `wave: followup`",
+            file=str(path),
+            expected="the follow-up export(s) under `exports`, or no `followup:` block",
+        )
 
 
 #: Columns the protect stage derives from the codebook's variables: a catalogue entry may use
@@ -267,6 +302,13 @@ def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) 
         if ids.count(spec["id"]) > 1:
             raise ConfigError(
                 f"indicator id '{spec['id']}' is used twice", file=str(path), expected="unique ids"
+            )
+        if spec.get("wave") == FOLLOWUP and spec["kind"] != "distribution":
+            # the follow-up family takes distributions and the followup_* kinds only
+            raise ConfigError(
+                f"key 'indicators/{i}' ({spec['id']}): kind {spec['kind']} cannot use `wave: followup`",
+                file=str(path),
+                expected="kind distribution (or followup_change / followup_declined) for the follow-up",
             )
         for variable in [spec.get("variable"), *spec.get("where", {})]:
             if variable is not None and variable not in known:

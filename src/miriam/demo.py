@@ -21,6 +21,16 @@ What the data look like (parameters in ``cohort.raw["synthetic"]``: seed, women)
   a column moved by hand in the Excel-re-saved CSV, a title row above the header of a baseline
   XLSX and real Excel dates in an endline XLSX.
 
+A cohort that declares a follow-up (``followup:`` and exports with ``wave: followup``) also
+gets its follow-up exports, drawn from a stream of their own (so every other export, and
+every number published from them, is the same with or without a follow-up): about
+``synthetic.followup_women`` (32) women who completed the year, sampled with three times the
+weight in large cities (the follow-up was run where case managers kept in touch: not a random
+sample), submitted in the follow-up month (``followup.measurement``); life-domain scores drift
+a little back from the endline (``FOLLOWUP_DRIFT``: about half the pairs stable, a third
+declined, a fifth improved), a work situation (``WORK_SITUATION``), and one correction (a woman
+submitted twice).
+
 Deterministic: the same cohort, codebook and reference table give byte-identical files.
 """
 
@@ -44,7 +54,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.writer.excel import ExcelWriter
 
-from miriam.config import Cohort, Export, Instrument
+from miriam.config import FOLLOWUP, Cohort, Export, Instrument
 from miriam.errors import ConfigError
 
 LARGE_CITY = 100_000  # as config.yaml generalise.large_city_population
@@ -292,6 +302,15 @@ TITLE = {
 }
 SHEET = {"nl": "Antwoorden", "fr": "Réponses"}
 
+# The follow-up wave (a cohort that declares one).
+FOLLOWUP_WOMEN = 32  # default of synthetic.followup_women: as the 2022-2023 follow-up
+FOLLOWUP_BIG_CITY_WEIGHT = 3.0  # sampling weight of a woman in a large city (others: 1)
+# Follow-up score = endline score + round(woman's drift + item noise), clipped to 0-10: mean
+# and SD of the drift per woman, SD of the noise per item (about half of the pairs stable,
+# a third declined, a fifth improved: a little back from the endline, on average).
+FOLLOWUP_DRIFT = (-0.15, 0.35, 0.65)
+WORK_SITUATION = {"employed": 0.28, "training": 0.22, "job_seeking": 0.34, "not_available": 0.16}
+
 
 # --- public API ---------------------------------------------------------------------------
 
@@ -382,11 +401,11 @@ def _simulate(cohort: Cohort, instrument: Instrument, reference: pd.DataFrame, *
                 f"key 'exports/{i}/path': the demo generator writes under raw/demo/ only",
                 file=f"config/cohorts/{cohort.name}.yaml",
             )
-        if export.wave not in ("baseline", "endline") or export.language not in ("nl", "fr"):
+        if export.wave not in ("baseline", "endline", FOLLOWUP) or export.language not in ("nl", "fr"):
             raise ConfigError(
                 f"key 'exports/{i}': the demo generator writes the long layout only",
                 file=f"config/cohorts/{cohort.name}.yaml",
-                expected="wave baseline or endline and language nl or fr",
+                expected="wave baseline, endline or followup and language nl or fr",
             )
     seed, n_women = int(synthetic["seed"]), int(synthetic["women"])
     year = cohort.first_year
@@ -410,6 +429,9 @@ def _simulate(cohort: Cohort, instrument: Instrument, reference: pd.DataFrame, *
     defects: dict[str, int] = {}
     subs = _submissions(w, base, end, items, cohort, _rng(seed, "defects"), defects)
     files = _render(subs, w, oc, cohort, instrument, items, _rng(seed, "render"), defects)
+    if any(e.wave == FOLLOWUP for e in cohort.exports):
+        # A stream of its own, drawn after everything else: the other exports stay as they are.
+        files |= _followup(w, end, oc, cohort, instrument, _rng(seed, "followup"), canaries, defects)
 
     counts = {
         "women": n,
@@ -974,6 +996,8 @@ def _render(subs, w, oc, cohort, instrument, items, rng, defects) -> dict[str, _
         "reordered_exports": 0,
     }
     for export in cohort.exports:
+        if export.wave == FOLLOWUP:
+            continue  # _followup
         lang, wave = export.language, export.wave
         rows = subs[subs["export"] == export.path]
         variables = instrument.in_wave(wave)
@@ -1088,6 +1112,111 @@ def _column(var, rows, women, w, lang, wave, variants, rng, excel_dates) -> list
         lo, hi = int(var.scale.get("min", 0)), int(var.scale.get("max", 10))
         return blank_unless_answered(rng.integers(lo, hi + 1, len(rows)).tolist())
     return [None] * len(rows)
+
+
+def _followup(w, end, oc, cohort, instrument, rng, canaries, defects) -> dict[str, _ExportData]:
+    """The follow-up exports: a biased sample of the women who completed, a year after the end."""
+    synthetic = cohort.raw["synthetic"]
+    pool = np.flatnonzero(((w["status"] == "completed") & w["has_baseline"]).to_numpy())
+    k = min(len(pool), int(synthetic.get("followup_women", FOLLOWUP_WOMEN)))
+    weight = np.where(w["big"].to_numpy()[pool], FOLLOWUP_BIG_CITY_WEIGHT, 1.0)
+    women = np.sort(rng.choice(pool, k, replace=False, p=weight / weight.sum())) if k else pool[:0]
+    items = [v.name for v in instrument.items() if FOLLOWUP in v.waves]
+    column = {name: j for j, name in enumerate(v.name for v in instrument.items())}
+    mean, sd_woman, sd_item = FOLLOWUP_DRIFT
+    drift = rng.normal(mean, sd_woman, k)[:, None] + rng.normal(0, sd_item, (k, len(items)))
+    earlier = end[women][:, [column[i] for i in items]] if items else np.zeros((k, 0), dtype=np.int64)
+    scores = np.clip(earlier + np.floor(drift + 0.5).astype(np.int64), 0, 10)
+    counts = np.floor(np.array(list(WORK_SITUATION.values())) * k).astype(np.int64)
+    counts[
+        np.argsort(-(np.array(list(WORK_SITUATION.values())) * k - counts), kind="stable")[: k - counts.sum()]
+    ] += 1
+    work = rng.permutation(np.repeat(list(WORK_SITUATION), counts))
+    # Submitted in the follow-up month (weekdays, office hours).
+    month = dt.date.fromisoformat(f"{cohort.followup['measurement']}-01")
+    days = rng.integers(0, 26, k)
+    day = np.datetime64(month) + days.astype("timedelta64[D]")
+    weekday = (day.astype(np.int64) + 3) % 7
+    day = day + np.where(weekday >= 5, 7 - weekday, 0).astype("timedelta64[D]")
+    times = day.astype("datetime64[m]") + rng.integers(8 * 60, 18 * 60, k).astype("timedelta64[m]")
+    rows = pd.DataFrame({"woman": women, "time": times, "copy": 1, "work": work})
+    rows[items] = scores
+    # One correction: the woman submitted twice; the earlier form has one score wrong.
+    corrections = 1 if k else 0
+    if corrections:
+        first = rows.iloc[int(rng.integers(k))].copy()
+        if items:
+            j = items[int(rng.integers(len(items)))]
+            first[j] = int(np.clip(first[j] + rng.choice([-2, 2]), 0, 10))
+        first["copy"] = 0
+        first["time"] = first["time"] - np.timedelta64(int(rng.integers(60, 3 * 1440)), "m")
+        rows = pd.concat([rows, first.to_frame().T], ignore_index=True)
+    rows = rows.sort_values(["time", "woman", "copy"], kind="stable").reset_index(drop=True)
+    rows["response_id"] = [f"F{i:04d}" for i in range(1, len(rows) + 1)]
+    defects["followup_rows"] = len(rows)
+    defects["women_with_followup"] = k
+    defects["superseded_duplicate_followup"] = corrections
+    defects["superseded_duplicate"] += corrections
+
+    by_lang = {e.language: e for e in cohort.exports if e.wave == FOLLOWUP}
+    langs = w["lang"].to_numpy()[rows["woman"].to_numpy(np.int64)]
+    target = [(by_lang.get(lang) or next(iter(by_lang.values()))).path for lang in langs]
+    variants = _ocmw_variants(oc)
+    cities = oc["name_nl"].tolist()
+    files = {}
+    for export in (e for e in cohort.exports if e.wave == FOLLOWUP):
+        lang = export.language
+        mine = rows[[t == export.path for t in target]]
+        ids = mine["woman"].to_numpy(np.int64)
+        draws = rng.random((len(mine), 3))
+        cols: list[tuple[str, list[Any]]] = []
+        for var in instrument.in_wave(FOLLOWUP):
+            labels = {c["code"]: c[lang] for c in var.scale.get("categories", [])}
+            name = var.name
+            if name in items:
+                values = [int(v) for v in mine[name]]
+            elif name == "response_id":
+                values = mine["response_id"].tolist()
+            elif name == "submitted_at":
+                values = list(
+                    pd.DatetimeIndex(mine["time"].to_numpy("datetime64[m]")).strftime("%d/%m/%Y %H:%M")
+                )
+            elif name == "form_language":
+                values = [labels.get(lang, lang)] * len(mine)
+            elif name == "ocmw":
+                oc_ids = w["ocmw_id"].to_numpy()[ids]
+                values = [
+                    _pick_variant(variants[o][lang], d) for o, d in zip(oc_ids, draws[:, 0], strict=True)
+                ]
+            elif name == "national_register_number":
+                values = w["nrn"].to_numpy()[ids].tolist()
+            elif name == "birth_date":
+                values = list(pd.DatetimeIndex(w["birth"].to_numpy()[ids]).strftime("%d/%m/%Y"))
+            elif name in ("case_manager", "first_name", "last_name"):
+                values = w[name].to_numpy()[ids].tolist()
+            elif name == "work_situation":
+                values = [labels[c] for c in mine["work"]]
+            elif name == "remarks":
+                text = {"nl": "Opvolging: woont nu in {city}", "fr": "Suivi : habite maintenant à {city}"}[
+                    lang
+                ]
+                values = [
+                    text.format(city=cities[int(d[2] * len(cities))]) if d[1] < 0.25 else None for d in draws
+                ]
+                if canaries:
+                    values = [
+                        f"CANARY-REMARK-F{i:05d} {v or ''}".strip() for i, v in zip(ids, values, strict=True)
+                    ]
+            else:  # a question the generator does not know (added to the codebook later)
+                values = [None] * len(mine)
+            cols.append((var.header[lang], values))
+        files[export.path] = _ExportData(
+            header=[h for h, _ in cols],
+            rows=[list(r) for r in zip(*(v for _, v in cols), strict=True)] if len(mine) else [],
+            wave=FOLLOWUP,
+            language=lang,
+        )
+    return files
 
 
 def _cap(text: str) -> str:

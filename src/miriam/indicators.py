@@ -6,7 +6,10 @@ Definitions (docs/indicators.md):
 - n_baseline / n_endline: women with a valid score at that wave; n_paired: at both;
 - mean_baseline, mean_endline and mean_diff are computed over the paired women only, so that
   the difference is exactly endline minus baseline for the same women (the published layout);
-- the output is not yet disclosure-checked: it stays in the private zone until `disclose`.
+- the output is not yet disclosure-checked: it stays in the private zone until `disclose`;
+- the programme year's families are computed from the baseline and endline rows only; the
+  follow-up rows (a cohort with a follow-up wave) feed the `followup` family alone
+  (:func:`followup_table`), so that a follow-up never changes another published number.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from miriam.config import Instrument
+from miriam.config import FOLLOWUP, WAVES, Instrument
 
 LEVELS = ("national", "region", "project", "ocmw")
 LEVEL_COLUMN = {
@@ -337,9 +340,21 @@ def progress_records(protected: pd.DataFrame, catalogue: dict, instrument: Instr
     return records
 
 
+def family_of(spec: dict) -> str:
+    """The family (private/<cohort>/indicators/<family>.parquet) a catalogue entry is in."""
+    if spec["kind"] in FOLLOWUP_KINDS or spec.get("wave") == FOLLOWUP:
+        return "followup"
+    return {"item_change": "scores", "distribution": "distributions"}.get(spec["kind"], "shares")
+
+
 def distribution_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument) -> pd.DataFrame:
-    """`distribution` indicators: count and share of each category, per unit."""
-    specs = [i for i in applicable(catalogue, protected) if i["kind"] == "distribution"]
+    """`distribution` indicators: count and share of each category, per unit (a distribution
+    at the follow-up wave is in the follow-up family instead)."""
+    specs = [
+        i
+        for i in applicable(catalogue, protected)
+        if i["kind"] == "distribution" and family_of(i) == "distributions"
+    ]
     variables = sorted({s["variable"] for s in specs} | {w for s in specs for w in s.get("where", {})})
     frame = per_woman(protected, variables)
     records = []
@@ -494,6 +509,114 @@ def reach_table(units: pd.DataFrame, projects: pd.DataFrame, first_year: int) ->
     return pd.DataFrame(records).astype({"count": "int64"})
 
 
+# --- the follow-up wave -------------------------------------------------------------------
+
+FOLLOWUP_KINDS = ("followup_change", "followup_declined")
+#: Categories of a change to the follow-up: the follow-up score above, equal to (the same
+#: whole score) or below the earlier wave's.
+CHANGE_CATEGORIES = ("improved", "stable", "declined")
+
+
+def followup_items(instrument: Instrument, group: str) -> list[str]:
+    """The items of `group` that the follow-up form asks."""
+    return [v.name for v in instrument.items(group) if FOLLOWUP in v.waves]
+
+
+def followup_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument) -> pd.DataFrame:
+    """The follow-up family, nationally only, in the distributions shape (DIST_COLUMNS).
+
+    - `followup_change` (per item of `group` asked at the follow-up): indicator
+      ``<id>_<item>``, wave ``<earlier>_to_followup`` for each wave of `compare`, categories
+      improved / stable / declined, over the women with a score at both waves;
+    - `followup_declined`: indicator ``<id>``, wave ``<earlier>_to_followup``, categories
+      ``0`` .. ``<number of items>``: how many of the group's items declined, over the women
+      with both scores on every item (a woman with a pair missing is in no category, so the
+      categories add up to n);
+    - a `distribution` at ``wave: followup`` (the work situation): categories of the codebook,
+      over the women who answered at the follow-up.
+
+    National only: the follow-up is a small sample (32 women in 2022-2023), not a random one,
+    and is reported nationally with that warning (config `disclosure.levels.followup`
+    publishes the national level only, too). Empty (with the columns) for a cohort without
+    follow-up rows.
+    """
+    specs = [s for s in applicable(catalogue, protected) if family_of(s) == "followup"]
+    followup = protected[protected["wave"] == FOLLOWUP]
+    records: list[dict] = []
+    if not followup.empty:
+        women = followup["pseudonym"].unique()
+        for spec in specs:
+            if spec["kind"] in FOLLOWUP_KINDS:
+                records += _followup_change_records(protected, women, spec, instrument)
+            else:
+                records += _followup_distribution_records(followup, spec, instrument, protected)
+    table = pd.DataFrame(records, columns=DIST_COLUMNS).astype(
+        {"multi": "bool", "n": "int64", "count": "int64", "pct": "float64"}
+    )
+    # categories stay in their logical order (improved, stable, declined; 0 .. 6; codebook)
+    return _sorted(table.assign(level="national", unit="BE"), ["indicator", "wave"])
+
+
+def _record(indicator: str, wave: str, category: str, n: int, count: int) -> dict:
+    return {
+        "indicator": indicator,
+        "wave": wave,
+        "category": category,
+        "multi": False,
+        "n": n,
+        "count": count,
+        "pct": _pct(count, n),
+    }
+
+
+def _followup_change_records(
+    protected: pd.DataFrame, women: np.ndarray, spec: dict, instrument: Instrument
+) -> list[dict]:
+    items = followup_items(instrument, spec["group"])
+    if not items:
+        return []
+    numeric = protected[["pseudonym", "wave", *items]].copy()
+    numeric[items] = numeric[items].astype("Float64").astype("float64")
+    wide = numeric.pivot(index="pseudonym", columns="wave", values=items)
+    wide = wide.reindex(index=sorted(women), columns=pd.MultiIndex.from_product([items, [*WAVES, FOLLOWUP]]))
+    records = []
+    for earlier in spec["compare"]:
+        wave = f"{earlier}_to_followup"
+        diffs = pd.DataFrame({i: wide[(i, FOLLOWUP)] - wide[(i, earlier)] for i in items})
+        if spec["kind"] == "followup_change":
+            for item in items:
+                d = diffs[item].dropna()
+                n = len(d)
+                counts = (int((d > 0).sum()), int((d == 0).sum()), int((d < 0).sum()))
+                records += [
+                    _record(f"{spec['id']}_{item}", wave, c, n, k)
+                    for c, k in zip(CHANGE_CATEGORIES, counts, strict=True)
+                ]
+        else:  # followup_declined: items declined per woman with every pair
+            complete = diffs.dropna()
+            declined = (complete < 0).sum(axis=1)
+            n = len(complete)
+            records += [
+                _record(spec["id"], wave, str(k), n, int((declined == k).sum()))
+                for k in range(len(items) + 1)
+            ]
+    return records
+
+
+def _followup_distribution_records(
+    followup: pd.DataFrame, spec: dict, instrument: Instrument, protected: pd.DataFrame
+) -> list[dict]:
+    answered = followup.drop_duplicates("pseudonym")
+    for var, code in spec.get("where", {}).items():
+        answered = answered[answered[var].astype("string").eq(str(code)).fillna(False).astype(bool)]
+    values = answered[spec["variable"]].dropna().astype("string")
+    n = len(values)
+    return [
+        _record(spec["id"], FOLLOWUP, c, n, int(values.eq(c).sum()))
+        for c in _categories(protected, spec, instrument)
+    ]
+
+
 def compute_all(
     protected: pd.DataFrame,
     instrument: Instrument,
@@ -502,9 +625,14 @@ def compute_all(
     projects: pd.DataFrame,
     first_year: int,
 ) -> dict[str, pd.DataFrame]:
-    """Every indicator family of the catalogue, keyed by family name (one Parquet file each)."""
+    """Every indicator family of the catalogue, keyed by family name (one Parquet file each).
+
+    The programme year's families see the baseline and endline rows only; the follow-up rows
+    feed the follow-up family (empty for a cohort without follow-up)."""
     from miriam import stats  # local: only this entry point needs scipy
 
+    everything = protected
+    protected = everything[everything["wave"].isin(WAVES)].reset_index(drop=True)
     scores = item_table(protected, instrument).merge(
         item_changes(protected, instrument), on=["level", "unit", "item"], how="left"
     )
@@ -518,4 +646,5 @@ def compute_all(
         "tests": _sorted(tests, ["item"]),
         "subgroups": subgroup_table(protected, instrument, catalogue),
         "reach": reach_table(units, projects, first_year),
+        "followup": followup_table(everything, catalogue, instrument),
     }

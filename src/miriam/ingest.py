@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from miriam import nrn, parse
-from miriam.config import Cohort, Export, Instrument, Variable
+from miriam.config import ALL_WAVES, FOLLOWUP, Cohort, Export, Instrument, Variable
 from miriam.errors import ConfigError, InputError
 from miriam.io import sha256_file
 from miriam.readers import HeaderSet, normalise_header, read_export
@@ -132,7 +132,8 @@ def header_sets(instrument: Instrument) -> list[HeaderSet]:
     still found and then refused with a message that says so (map_headers)."""
     anchor_var = instrument.variables.get(RESPONSE_ID) or next(iter(instrument.with_role("key")), None)
     forms = []
-    for wave in ("baseline", "endline"):
+    # The follow-up form is a candidate only when the codebook has one (a wide codebook has not).
+    for wave in (w for w in ALL_WAVES if w != FOLLOWUP or instrument.in_wave(w)):
         variables = instrument.in_wave(wave)
         if instrument.layout == "wide":
             required = {normalise_header(v.source[wave]) for v in variables if wave in v.source}
@@ -154,6 +155,13 @@ def check_declaration(export: Export, instrument: Instrument) -> None:
     labels are those of a form language (`codes` made ingest fail with a KeyError).
     """
     where = "in the cohort config (config/cohorts/<cohort>.yaml)"
+    if export.wave == FOLLOWUP and (instrument.layout == "wide" or not instrument.in_wave(FOLLOWUP)):
+        raise InputError(
+            f"declared `wave: followup`, but codebook {instrument.version} has no follow-up form",
+            file=export.path,
+            expected="questions with `followup` among their `waves` in the codebook, or another wave "
+            + where,
+        )
     if instrument.layout == "wide" and export.wave != "both":
         raise InputError(
             f"declared `wave: {export.wave}`, but codebook {instrument.version} has the wide layout "
@@ -165,7 +173,7 @@ def check_declaration(export: Export, instrument: Instrument) -> None:
         raise InputError(
             f"declared `wave: both`, but codebook {instrument.version} has one wave per export",
             file=export.path,
-            expected=f"`wave: baseline` or `wave: endline` {where}",
+            expected=f"`wave: baseline` or `wave: endline` {where} (`wave: followup` for a follow-up form)",
         )
     if instrument.layout != "wide" and export.language not in ("nl", "fr"):
         raise InputError(
@@ -234,11 +242,16 @@ def _long_headers(
             file=export.path,
             expected=f"language: {other} in the cohort config, or the {export.language.upper()} export",
         )
-    other_wave_only = {v.name for v in instrument.variables.values() if export.wave not in v.waves} & {
-        v for v in mine.values() if v
-    }
+    found = {v for v in mine.values() if v}
+    other_wave_only = {v.name for v in instrument.variables.values() if export.wave not in v.waves} & found
     if other_wave_only:
-        wave = "endline" if export.wave == "baseline" else "baseline"
+        # The wave the file looks like: the other wave that asks most of the file's questions
+        # (a follow-up form has the work situation, an endline the completion, a baseline the
+        # profile), so that a follow-up declared `endline` says "followup" and vice versa.
+        others = [w for w in ALL_WAVES if w != export.wave]
+        wave = max(
+            others, key=lambda w: (len(found & {v.name for v in instrument.in_wave(w)}), -others.index(w))
+        )
         raise InputError(
             f"the export has {wave} questions ({', '.join(sorted(other_wave_only))}) but is "
             f"declared '{export.wave}'",
@@ -638,18 +651,23 @@ def _check_declared_language(rows: pd.DataFrame, export: Export) -> None:
 
 
 def _check_window(rows: pd.DataFrame, export: Export, cohort: Cohort) -> None:
+    """Most submissions must fall in the export's window: the cohort's, or for a follow-up
+    export the follow-up's (its forms come a year after the end)."""
     if "submitted_at" not in rows:
         return  # code-based exports carry no submission dates
-    start = pd.Timestamp(cohort.raw["window"]["start"])
-    end = pd.Timestamp(cohort.raw["window"]["end"]) + pd.Timedelta(days=1)
+    first, last = cohort.window(export.wave)
+    start = pd.Timestamp(first)
+    end = pd.Timestamp(last) + pd.Timedelta(days=1)
     when = rows.loc[~rows["is_blank"], "submitted_at"].dropna()
     outside = when[(when < start) | (when >= end)]
     if len(when) and len(outside) > len(when) / 2:
+        which = "follow-up window" if export.wave == FOLLOWUP else "cohort window"
         raise InputError(
-            f"{len(outside)} of {len(when)} submissions fall outside the cohort window "
+            f"{len(outside)} of {len(when)} submissions fall outside the {which} "
             f"{start.date()} .. {(end - pd.Timedelta(days=1)).date()}: an export of another cohort?",
             file=export.path,
-            expected=f"submissions of cohort {cohort.label}",
+            expected=f"submissions of cohort {cohort.label}"
+            + (" (followup.window in the cohort config)" if export.wave == FOLLOWUP else ""),
         )
 
 

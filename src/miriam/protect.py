@@ -5,6 +5,9 @@ dropped at ingest already; here quasi-identifiers are replaced by their generali
 (age -> band, country -> group, children's birth years -> age bands, languages -> groups)
 and everything not needed by the indicators (response ids, submission times) is dropped.
 Only analysis variables, generalised variables and the grouping columns remain.
+
+Follow-up rows (wave ``followup``, when the cohort has a follow-up) are protected the same
+way; the age band is the one at the woman's first measurement, on every row.
 """
 
 from __future__ import annotations
@@ -102,7 +105,7 @@ def protect(
     if "age_years" in out:
         # Age at the woman's first measurement, on every row: a birthday between the waves
         # must not move her to another band (that would itself reveal her birth date).
-        first = out.assign(_o=out["wave"].map({"baseline": 0, "endline": 1})).sort_values("_o")
+        first = out.assign(_o=out["wave"].map({"baseline": 0, "endline": 1, "followup": 2})).sort_values("_o")
         first_age = first.dropna(subset=["age_years"]).drop_duplicates("pseudonym")
         out["age_years"] = out["pseudonym"].map(first_age.set_index("pseudonym")["age_years"])
         out["age_band"] = age_band(out["age_years"], age_bounds)

@@ -40,7 +40,8 @@ measurement:
 
 # One entry per export file, as delivered; the run checks each declaration against the file.
 #   path       relative to the project root, under raw/{cohort}/
-#   wave       baseline or endline (both: a wide file with both waves in each row)
+#   wave       baseline or endline (both: a wide file with both waves in each row; followup:
+#              a follow-up form, with a `followup:` block, see docs/adding-a-cohort.md)
 #   language   nl or fr: the form's language (codes: a code-based statistical export)
 #   format     csv or xlsx
 #   encoding   csv only: utf-8, utf-8-sig or cp1252 (a file re-saved by Excel on Windows)

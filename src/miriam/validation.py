@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from miriam.config import Instrument
+from miriam.config import ALL_WAVES, Instrument
 
 QA_COLUMNS = ["source_file", "source_row", "pseudonym", "column", "check", "value"]
 
@@ -20,7 +20,7 @@ def responses_schema(instrument: Instrument) -> pa.DataFrameSchema:
     columns: dict[str, pa.Column] = {
         "source_file": pa.Column("string"),
         "source_row": pa.Column("int64", pa.Check.ge(1)),
-        "wave": pa.Column("string", pa.Check.isin(["baseline", "endline"])),
+        "wave": pa.Column("string", pa.Check.isin(list(ALL_WAVES))),
         "pseudonym": pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{16}$")),
         "ocmw_id": pa.Column("string", pa.Check.str_matches(r"^\d{5}$")),
         "project_id": pa.Column("string", nullable=False),

@@ -6,6 +6,10 @@ INDICATOR_FAMILIES = [
     "tests",
     "subgroups",
     "reach",
+    # The follow-up wave (docs/stages/indicators.md): rows only for a cohort that declares a
+    # follow-up; for any other cohort an empty table with the columns. Outputs of a rule are
+    # the same for every cohort, and one gate (one audit) publishes every family.
+    "followup",
 ]
 
 

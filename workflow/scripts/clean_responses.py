@@ -11,8 +11,11 @@ def main(snakemake):
     reference = config.load_ocmw_reference(snakemake.input.reference)
     rows = io.read_table(snakemake.input.rows)
     issues = io.read_table(snakemake.input.issues)
-    window = (cohort.raw["window"]["start"], cohort.raw["window"]["end"])
-    responses, quarantine = clean.clean_rows(rows, cohort.projects, reference, window)
+    # Follow-up forms (a cohort with a follow-up) are checked against the follow-up window.
+    followup_window = cohort.window(config.FOLLOWUP) if cohort.followup else None
+    responses, quarantine = clean.clean_rows(
+        rows, cohort.projects, reference, cohort.window(), followup_window=followup_window
+    )
     reconciliation = clean.reconcile(rows, responses, quarantine, issues)
     contract = validation.check(responses, validation.responses_schema(instrument))
     for record in reconciliation.itertuples():
