@@ -3,7 +3,9 @@
 Prints wall times on this machine for: a full build of the demo cohorts, a no-op rebuild, a
 rebuild after changing one OCMW's rows in one export, and a rebuild after editing one Dutch
 template string; then the per-rule times from Snakemake's benchmark files and the peak memory
-of the largest job. Figures are printed, never asserted (speed targets are not tests).
+of the largest job. With ``--scale``, also a scale run: a generated cohort of all 581 OCMWs
+and 20,000 women, built after the two demo cohorts. Figures are printed, never asserted
+(speed targets are not tests).
 
 It works on a copy of the repository's tracked files in a temporary directory, so the edits
 it makes for the incremental scenarios never touch your checkout.
@@ -75,6 +77,67 @@ def edit_dutch_string(workdir: Path) -> str:
     return "report/strings/nl.yaml"
 
 
+SCALE_COHORT = "scale-2024-2025"
+
+
+def scale_setup(workdir: Path, women: int = 20_000) -> str:
+    """A generated cohort of all 581 OCMWs (one project each) and `women` women, built with
+    the two demo cohorts as its earlier cohorts (the trend spans all three).
+
+    The OCMWs the reference table lacks come from the illustrative leefloon table
+    (config/reference/leefloon_illustrative.csv) and are added to the copy's reference table.
+    """
+    import pandas as pd
+    import yaml
+
+    config_dir = workdir / "config"
+    reference = pd.read_csv(config_dir / "reference" / "ocmw.csv", dtype=str, keep_default_na=False)
+    extra = pd.read_csv(config_dir / "reference" / "leefloon_illustrative.csv", dtype=str)
+    extra = extra[~extra["ocmw_id"].isin(reference["nis_code"])]
+    languages = {"flanders": "nl", "wallonia": "fr", "brussels": "nl|fr"}
+    added = pd.DataFrame(
+        {
+            "nis_code": extra["ocmw_id"],
+            "name_nl": extra["name_nl"].str.replace("OCMW ", "", regex=False),
+            "name_fr": extra["name_fr"].str.replace("CPAS ", "", regex=False),
+            "aliases": "",
+            "region": extra["region"],
+            "population": extra["population"],
+            "report_languages": extra["region"].map(languages),
+        }
+    )
+    pd.concat([reference, added]).to_csv(
+        config_dir / "reference" / "ocmw.csv", index=False, lineterminator="\n"
+    )
+    cohort = yaml.safe_load((config_dir / "cohorts" / "demo-2023-2024.yaml").read_text(encoding="utf-8"))
+    cohort.update(
+        cohort=SCALE_COHORT,
+        label="2024-2025",
+        window={"start": "2024-09-01", "end": "2025-08-31"},
+        measurement={"baseline": "2024-11", "endline": "2025-06"},
+        synthetic={"seed": 20242025, "women": women},
+    )
+    cohort.pop("followup", None)
+    exports = [e for e in cohort["exports"] if e["wave"] in ("baseline", "endline")]
+    for export in exports:
+        export["path"] = export["path"].replace("2023-2024", SCALE_COHORT)
+    cohort["exports"] = exports
+    ids = pd.concat([reference["nis_code"], added["nis_code"]])
+    cohort["projects"] = [
+        {"id": f"p{code}", "ocmws": [int(code)], "since": 2024} for code in sorted(ids, key=int)
+    ]
+    (config_dir / "cohorts" / f"{SCALE_COHORT}.yaml").write_text(yaml.safe_dump(cohort), encoding="utf-8")
+    main = yaml.safe_load((config_dir / "config.yaml").read_text(encoding="utf-8"))
+    main["cohorts"] = [*main["cohorts"], SCALE_COHORT]
+    (config_dir / "config.yaml").write_text(yaml.safe_dump(main, sort_keys=False), encoding="utf-8")
+    return f"{len(cohort['projects'])} OCMWs, {women} women, plus {len(main['cohorts']) - 1} earlier cohorts"
+
+
+def peak_rss_mb(workdir: Path) -> float:
+    """The largest job's peak memory (MB), from the benchmark files."""
+    return max((rss for _, _, rss in stage_times(workdir)), default=0.0)
+
+
 def stage_times(workdir: Path) -> list[tuple[str, float, float]]:
     """(rule, seconds summed over its jobs, max RSS MB) from the benchmark files."""
     rows = []
@@ -93,7 +156,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Time the demo build and incremental rebuilds.")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy and print its path")
+    parser.add_argument("--scale", action="store_true", help="also the scale run (581 OCMWs, 20,000 women)")
+    parser.add_argument("--only-scale", action="store_true", help="only the scale run")
+    parser.add_argument("--women", type=int, default=20_000, help="women in the scale cohort")
     args = parser.parse_args(argv)
+    if args.only_scale:
+        scale(args)
+        return
 
     workdir = copy_project(Path(tempfile.mkdtemp(prefix="miriam-bench-")))
     results = [("full build of the demo cohorts", run(workdir, args.cores))]
@@ -113,6 +182,22 @@ def main(argv: list[str] | None = None) -> None:
     for rule, seconds, rss in per_stage:
         print(f"  {rule:<40} {seconds:7.1f} s  {rss:8.0f} MB")
     print(f"Peak memory of the largest process: {peak_mb:.0f} MB")
+    if args.keep:
+        print(f"Working copy kept at {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if args.scale:
+        scale(args)
+
+
+def scale(args) -> None:
+    """The scale run: all 581 OCMWs and 20,000 women, with the two demo cohorts before it."""
+    workdir = copy_project(Path(tempfile.mkdtemp(prefix="miriam-scale-")))
+    what = scale_setup(workdir, args.women)
+    seconds = run(workdir, args.cores)
+    print(f"Scale run ({what}): {seconds:.1f} s, largest job's peak memory {peak_rss_mb(workdir):.0f} MB")
+    for rule, spent, rss in stage_times(workdir):
+        print(f"  {rule:<40} {spent:7.1f} s  {rss:8.0f} MB")
     if args.keep:
         print(f"Working copy kept at {workdir}")
     else:

@@ -5,7 +5,8 @@ No public table gives the number of leefloon / revenu d'intégration recipients 
 the demo ships an *illustrative* one (config/reference/leefloon_illustrative.csv, written by
 `python -m miriam.demo_reference`): the OCMWs of config/reference/ocmw.csv with their real
 population and region, and 581 in all as in Belgium (300 Flemish, 262 Walloon, 19 in
-Brussels), the others as "OCMW/CPAS <n>" with seeded populations. Recipients are population
+Brussels), the others as "OCMW/CPAS <code>" with seeded populations and ids from 94001 on,
+which no Belgian NIS code takes (94xxx-96xxx are unused). Recipients are population
 times a seeded regional rate (about 0.8 % in Flanders, 2 % in Wallonia, 3 % in Brussels).
 Every number is made up; the chart and the report say so. A real report replaces the file
 with the POD MI's figures (same columns) and sets `reference.leefloon_illustrative: false`.
@@ -37,7 +38,9 @@ def illustrative_table(reference: pd.DataFrame, seed: int = 581) -> pd.DataFrame
         for i in range(total - have):
             population = int(np.clip(rng.lognormal(np.log(13_000), 0.7), 1_000, 90_000))
             code = f"{region[:2].upper()}{i + 1:03d}"
-            rows.append((f"{region}-{i + 1:03d}", f"OCMW {code}", f"CPAS {code}", region, population))
+            # five-digit ids from 94001 on: no Belgian NIS code starts with 94 to 96
+            number = 94000 + 1000 * list(MUNICIPALITIES).index(region) + i + 1
+            rows.append((str(number), f"OCMW {code}", f"CPAS {code}", region, population))
     table = pd.DataFrame(rows, columns=COLUMNS[:-1])
     rate = table["region"].map(RATE) * rng.lognormal(0, 0.35, size=len(table))
     table["leefloon_recipients"] = np.maximum(1, np.round(table["population"] * rate)).astype(int)
