@@ -516,7 +516,7 @@ def comment(rows: list[Item], t: Text, group: str | None = None) -> list[str]:
 
 #: Families of published tables the report reads (``results/<cohort>/<family>.parquet``), plus
 #: the processing counts. Any may be missing or empty: its sections are then left out.
-FAMILIES = ("items", "units", "shares", "distributions", "tests", "subgroups", "reach")
+FAMILIES = ("items", "units", "shares", "distributions", "tests", "subgroups", "reach", "followup")
 #: A subgroup "starts lower and gains more" only when the gaps between the mean over the domains
 #: of its two values are at least this large (points), so rounding noise is no finding.
 SUBGROUP_GAP = 0.2
@@ -1455,6 +1455,65 @@ def _outcomes_section(tables: Mapping, catalogue, t: Text) -> dict:
     return out
 
 
+FOLLOWUP_CHANGES = ("improved", "stable", "declined")
+
+
+def _followup_section(
+    tables: Mapping, cohort_cfg: Mapping, catalogue, instrument: Instrument, t: Text
+) -> dict[str, str]:
+    """The follow-up one year after the end (national only, when the cohort has one): per
+    domain the shares improved / stable / declined since the endline and since the baseline,
+    the number of domains declined per woman, and the work situation; with the caution that
+    the group is small and not a random sample."""
+    fmt, c = t.fmt, t.s["columns"]
+    out = {"followup_intro": "", "followup_table": "", "followup_declined": "", "followup_work": ""}
+    rows = _select(table(tables, "followup"), level="national", unit="BE")
+    if rows.empty:
+        return out
+    month = str((cohort_cfg.get("followup") or {}).get("measurement", ""))
+    body, ns = [], []
+    for var in instrument.items("domain"):
+        cells = [md(var.label.get(t.lang, var.name))]
+        for wave in ("endline_to_followup", "baseline_to_followup"):
+            part = _select(rows, indicator=f"followup_{var.name}", wave=wave)
+            by = {str(r["category"]): r for _, r in part.iterrows()}
+            for category in FOLLOWUP_CHANGES:
+                r = by.get(category)
+                cells.append(fmt.pct100(None if r is None or _withheld(r) else r["pct"]))
+            ns += [n for n in part.get("n", []) if not _missing(n)]
+        if len(cells) > 1:
+            body.append(cells)
+    if not body:
+        return out
+    n_text = t.n(max(ns) if ns else math.nan)
+    out["followup_intro"] = t("national.followup_intro", month=fmt.month(month) if month else "", n=n_text)
+    since_end, since_begin = t("national.followup_since_end"), t("national.followup_since_begin")
+    header = [c["item_domain"]]
+    for since in (since_end, since_begin):
+        header += [f"{since}: {t(f'national.followup_{k}')}" for k in FOLLOWUP_CHANGES]
+    out["followup_table"] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
+    declined = _select(rows, indicator="followup_domains_declined", wave="endline_to_followup")
+    if not declined.empty:
+        declined = declined.assign(_k=pd.to_numeric(declined["category"], errors="coerce"))
+        body = [
+            [fmt.int(int(r["_k"])), fmt.int(None if _withheld(r, "count") else r["count"]),
+             fmt.pct100(None if _withheld(r) else r["pct"])]
+            for _, r in declined.sort_values("_k").iterrows()
+        ]  # fmt: skip
+        ns = [n for n in declined["n"] if not _missing(n)]
+        out["followup_declined"] = (
+            pipe_table([t("national.followup_domains_declined"), c["count"], c["pct"]], body, "rrr")
+            + f"\n\n: {t('national.followup_declined_caption', n=t.n(max(ns) if ns else math.nan))}"
+        )
+    work = _select(rows, indicator="work_situation", wave="followup")
+    if not work.empty:
+        tbl, n = _distribution_table({"distributions": work.assign(indicator="work_situation")},
+                                     "work_situation", "work_situation", instrument, t)  # fmt: skip
+        if tbl:
+            out["followup_work"] = tbl + f"\n\n: {t('national.followup_work_caption', n=n)}"
+    return out
+
+
 def _subgroup_section(
     tables: Mapping, catalogue, instrument: Instrument, t: Text, groups: Iterable[str]
 ) -> list[dict]:
@@ -1625,6 +1684,7 @@ def national_context(
     ctx.update(_cohort_figures([programme_figures_dir, figures_dir], outdir, t, illustrative=illustrative))
     ctx["profile"] = _profile_section(tables, catalogue, instrument, t)
     ctx.update(_participation_section(tables, catalogue, instrument, t))
+    ctx.update(_followup_section(tables, cohort_cfg, catalogue, instrument, t))
     ctx.update(_knowledge_section(tables, catalogue, instrument, t))
     ctx.update(_outcomes_section(tables, catalogue, t))
 

@@ -758,3 +758,30 @@ def test_cohort_figures_from_the_programme_figures_directory(tmp_path):
     )[0].read_text(encoding="utf-8")  # fmt: skip
     assert "(figures/scale_ocmws.svg)" in text and "valeurs illustratives" in text
     assert "trend_reach.svg" not in text
+
+
+def _followup_table() -> pd.DataFrame:
+    rows = []
+    for item in ("dom_financial", "dom_daytime", "dom_housing", "dom_mobility", "dom_leisure", "dom_health"):
+        for wave, counts in (("endline_to_followup", (6, 18, 8)), ("baseline_to_followup", (16, 10, 6))):
+            for category, count in zip(("improved", "stable", "declined"), counts, strict=True):
+                rows.append((f"followup_{item}", wave, category, False, 32, count, 100 * count / 32))
+    for k, count in enumerate((12, 9, 6, 5, 0, 0, 0)):
+        rows.append(
+            ("followup_domains_declined", "endline_to_followup", str(k), False, 32, count, 100 * count / 32)
+        )
+    for category, count in (("employed", 9), ("training", 7), ("job_seeking", 11), ("not_available", 5)):
+        rows.append(("work_situation", "followup", category, False, 32, count, 100 * count / 32))
+    frame = pd.DataFrame(rows, columns=["indicator", "wave", "category", "multi", "n", "count", "pct"])
+    return frame.assign(level="national", unit="BE", status="published", reason="")
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_followup_section_with_its_caution(lang):
+    t = report.Text(lang)
+    cohort = {"followup": {"measurement": "2025-06"}}
+    out = report._followup_section({"followup": _followup_table()}, cohort, None, INSTRUMENT, t)
+    assert out["followup_table"].count("\n") >= 7  # header, separator, six domains
+    assert t.fmt.pct100(100 * 6 / 32) in out["followup_table"] and "2025" in out["followup_intro"]
+    assert t.fmt.int(12) in out["followup_declined"] and "32" in out["followup_work"]
+    assert report._followup_section({}, cohort, None, INSTRUMENT, t)["followup_table"] == ""

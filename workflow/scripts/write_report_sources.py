@@ -16,7 +16,7 @@ import pandas as pd
 
 from miriam import config, io, logs, report
 
-FAMILIES = ("units", "shares", "distributions", "tests", "subgroups", "reach")
+FAMILIES = ("units", "shares", "distributions", "tests", "subgroups", "reach", "followup")
 
 
 def _path(snakemake, name):
