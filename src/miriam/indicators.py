@@ -59,9 +59,8 @@ def women(protected: pd.DataFrame) -> pd.DataFrame:
     first = home_rows(protected)
     out = first[["pseudonym", "ocmw_id", "project_id", "region"]].copy()
     out["national"] = "BE"
-    waves = protected.groupby("pseudonym")["wave"].agg(set)
-    out["has_baseline"] = out["pseudonym"].map(waves.map(lambda w: "baseline" in w)).astype(bool)
-    out["has_endline"] = out["pseudonym"].map(waves.map(lambda w: "endline" in w)).astype(bool)
+    for wave in ("baseline", "endline"):
+        out[f"has_{wave}"] = out["pseudonym"].isin(protected.loc[protected["wave"] == wave, "pseudonym"])
     return out.reset_index(drop=True)
 
 
@@ -237,14 +236,35 @@ def per_woman(protected: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
     return members.join(wide.reindex(columns=expected))
 
 
-def _by_unit(frame: pd.DataFrame, compute) -> list[dict]:
-    """Apply `compute(group) -> list[dict]` to every unit of every level."""
-    records = []
+def _counted(frame: pd.DataFrame, flags: dict[str, pd.Series]) -> pd.DataFrame:
+    """How many women of every unit, at every level, each boolean column of `flags` counts.
+
+    One group-by per level over all the columns at once: a Python function per unit and
+    indicator (thousands of small pandas operations) was the slow part of this stage.
+    Returns one row per (level, unit) that has women, columns ``level, unit`` and the flags.
+    """
+    data = pd.DataFrame(
+        {name: flag.reindex(frame.index).fillna(False).astype("int64") for name, flag in flags.items()}
+    )
+    frames = []
     for level in LEVELS:
-        for unit, group in frame.groupby(LEVEL_COLUMN[level], sort=True):
-            for record in compute(group):
-                records.append({"level": level, "unit": unit, **record})
-    return records
+        sums = data.groupby(frame[LEVEL_COLUMN[level]], sort=True).sum()
+        frames.append(sums.rename_axis("unit").reset_index().assign(level=level))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _records(counted: pd.DataFrame, indicator: str, rows: list[tuple[dict, str, str | None]]) -> list[dict]:
+    """Rows of a long table from counted flags: for every unit, each (fixed values, n flag,
+    count flag) of `rows`; a count flag of None leaves the count empty."""
+    out = []
+    for row in counted.itertuples(index=False):
+        for fixed, n_flag, count_flag in rows:
+            n = int(getattr(row, n_flag))
+            count = pd.NA if count_flag is None else int(getattr(row, count_flag))
+            pct = np.nan if count_flag is None else _pct(count, n)
+            out.append({"level": row.level, "unit": row.unit, "indicator": indicator, **fixed,
+                        "n": n, "count": count, "pct": pct})  # fmt: skip
+    return out
 
 
 def _pct(count: int, n: int) -> float:
@@ -268,29 +288,23 @@ def share_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrument
             # denominator "answered" (default): the women who answered; "women": every woman
             # of the unit, a missing answer counting as "no" (full-year participation: a woman
             # without an end form did not complete the year)
-            answered = frame[col].notna() if spec.get("denominator", "answered") == "answered" else True
-            population = answered & _where(frame, spec)
-            if not isinstance(population, pd.Series):
-                population = pd.Series(bool(population), index=frame.index)
-
-            def compute(g, col=col, population=population, codes=codes, wave=spec["wave"]):
-                answered = g[population.loc[g.index]]
-                n, count = len(answered), int(_in(answered[col], codes).sum())
-                return [{"wave": wave, "n": n, "count": count, "pct": _pct(count, n)}]
+            population = _where(frame, spec)
+            if spec.get("denominator", "answered") == "answered":
+                population &= frame[col].notna()
+            counted = _counted(frame, {"n": population, "count": population & _in(frame[col], codes)})
+            records += _records(counted, spec["id"], [({"wave": spec["wave"]}, "n", "count")])
         else:
             b, e = f"{var}@baseline", f"{var}@endline"
-
-            def compute(g, b=b, e=e, codes=codes):
-                both = g[g[b].notna() & g[e].notna()]
-                n = len(both)
-                cb, ce = int(_in(both[b], codes).sum()), int(_in(both[e], codes).sum())
-                return [
-                    {"wave": "baseline", "n": n, "count": cb, "pct": _pct(cb, n)},
-                    {"wave": "endline", "n": n, "count": ce, "pct": _pct(ce, n)},
-                    {"wave": "change", "n": n, "count": pd.NA, "pct": _pct(ce, n) - _pct(cb, n)},
-                ]
-
-        records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
+            both = frame[b].notna() & frame[e].notna()
+            counted = _counted(
+                frame, {"n": both, "cb": both & _in(frame[b], codes), "ce": both & _in(frame[e], codes)}
+            )
+            rows = _records(
+                counted, spec["id"], [({"wave": "baseline"}, "n", "cb"), ({"wave": "endline"}, "n", "ce")]
+            )
+            for base, end in zip(rows[0::2], rows[1::2], strict=True):
+                change = {**base, "wave": "change", "count": pd.NA, "pct": end["pct"] - base["pct"]}
+                records += [base, end, change]
     records += progress_records(protected, catalogue, instrument)
     table = pd.DataFrame(records, columns=SHARE_COLUMNS).astype(
         {"n": "int64", "count": "Int64", "pct": "float64"}
@@ -329,14 +343,11 @@ def progress_records(protected: pd.DataFrame, catalogue: dict, instrument: Instr
         improved = diffs.mean(axis=1) > spec["above"]
         members = women(protected).set_index("pseudonym")
         frame = members.join(pd.DataFrame({"enough": enough, "improved": improved}))
-        frame["enough"] = frame["enough"].fillna(False).astype(bool)
-
-        def compute(g):
-            eligible = g[g["enough"]]
-            n, count = len(eligible), int(eligible["improved"].astype(bool).sum())
-            return [{"wave": "change", "n": n, "count": count, "pct": _pct(count, n)}]
-
-        records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
+        eligible = frame["enough"].fillna(False).astype(bool)
+        counted = _counted(
+            frame, {"n": eligible, "count": eligible & frame["improved"].fillna(False).astype(bool)}
+        )
+        records += _records(counted, spec["id"], [({"wave": "change"}, "n", "count")])
     return records
 
 
@@ -365,31 +376,20 @@ def distribution_table(protected: pd.DataFrame, catalogue: dict, instrument: Ins
         categories = _categories(protected, spec, instrument)
         population = frame[col].notna() & _where(frame, spec)
         multi, wave = spec.get("multi", False), spec["wave"]
-
-        def compute(g, col=col, categories=categories, population=population, multi=multi, wave=wave):
-            answered = g.loc[population.loc[g.index], col].astype("string")
-            n = len(answered)
-            out = []
-            for category in categories:
-                hits = (
-                    answered.str.split("|").map(lambda xs, c=category: c in xs)
-                    if multi
-                    else answered.eq(category)
-                )
-                count = int(hits.sum())
-                out.append(
-                    {
-                        "wave": wave,
-                        "category": category,
-                        "multi": multi,
-                        "n": n,
-                        "count": count,
-                        "pct": _pct(count, n),
-                    }
-                )
-            return out
-
-        records += [{"indicator": spec["id"], **r} for r in _by_unit(frame, compute)]
+        answers = frame[col].astype("string")
+        parts = answers.str.split("|") if multi else None
+        flags = {"n": population}
+        for i, category in enumerate(categories):
+            hit = (
+                parts.map(lambda xs, c=category: isinstance(xs, list) and c in xs)
+                if multi
+                else answers.eq(category)
+            )
+            flags[f"c{i}"] = population & hit.fillna(False).astype(bool)
+        rows = [
+            ({"wave": wave, "category": c, "multi": multi}, "n", f"c{i}") for i, c in enumerate(categories)
+        ]
+        records += _records(_counted(frame, flags), spec["id"], rows)
     table = pd.DataFrame(records, columns=DIST_COLUMNS).astype(
         {"multi": "bool", "n": "int64", "count": "int64"}
     )
