@@ -34,6 +34,7 @@ import pandas as pd
 import plotnine as p9
 from babel.numbers import format_decimal
 
+from miriam.cache import Cache, key, source_of
 from miriam.errors import DisclosureError
 
 log = logging.getLogger(__name__)
@@ -479,6 +480,21 @@ def _withheld_masked(items: pd.DataFrame) -> pd.DataFrame:
     return items
 
 
+@functools.cache
+def _drawing_code() -> bytes:
+    """This module's source and the versions of the libraries that draw: part of every key."""
+    import matplotlib as mpl
+
+    return source_of(__file__) + f"plotnine {p9.__version__} matplotlib {mpl.__version__}".encode()
+
+
+def _chart_key(rows: pd.DataFrame, lang: str, labels: dict, scale: Scale, name: str, group: str) -> str:
+    columns = ["item", "mean_baseline", "mean_endline", "mean_diff", "n_paired"]
+    data = rows[[c for c in columns if c in rows.columns]].to_json(orient="values", double_precision=15)
+    words = repr((lang, [labels.get(i, i) for i in rows["item"]], scale, name, group))
+    return key(_drawing_code(), data, words)
+
+
 def _remove_stale(outdir: Path, keep: set[Path], groups: set[str]) -> None:
     """Delete figure files (`<unit>_<group>.svg|.txt`, and temp files) this run did not write."""
     for path in sorted(outdir.iterdir()):
@@ -513,11 +529,14 @@ def write_figures(
     *,
     item_order: Iterable[str] | None = None,
     scales: dict[str, Scale] | None = None,
+    cache_dir: str | Path | None = None,
 ) -> list[Path]:
     """Write `<unit>_<group>.svg` and its alt text `<unit>_<group>.txt` for each published unit.
 
     `scales` gives each item's scale (:func:`scale_of`); a group's chart uses its first item's
-    (the items of a group share one scale in every codebook).
+    (the items of a group share one scale in every codebook). With `cache_dir`, a chart whose
+    data, wording, scale and drawing code are unchanged is copied from the cache
+    (:mod:`miriam.cache`) instead of drawn again: the same bytes, in a fraction of the time.
 
     Units of level national, region and project with ``published`` true; per group, a chart is
     skipped when every mean of that unit and group is withheld (NaN). Items appear in
@@ -534,6 +553,7 @@ def write_figures(
     _require_columns(units, UNIT_COLUMNS, "units")
     items = _withheld_masked(items)
 
+    cache = Cache(cache_dir, "figures")
     name_col = f"name_{lang}"
     wanted = units[units["level"].isin(LEVELS)]
     written: list[Path] = []
@@ -554,9 +574,12 @@ def write_figures(
                 continue
             scale = (scales or {}).get(str(rows["item"].iloc[0]), DEFAULT_SCALE)
             svg = outdir / f"{unit}_{group}.svg"
-            save_svg(begin_end_chart(rows, lang, labels, scale), svg)
             txt = svg.with_suffix(".txt")
-            _write_text(alt_text(rows, lang, labels, name, group=group, scale=scale), txt)
+            digest = _chart_key(rows, lang, labels, scale, name, group)
+            if not cache.get(digest, [svg, txt]):
+                save_svg(begin_end_chart(rows, lang, labels, scale), svg)
+                _write_text(alt_text(rows, lang, labels, name, group=group, scale=scale), txt)
+                cache.put(digest, [svg, txt])
             written += [svg, txt]
 
     _remove_stale(outdir, keep=set(written), groups=set(GROUPS) | set(items["group"].dropna()))

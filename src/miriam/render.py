@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from miriam.cache import Cache, key, source_of
 from miriam.config import ROOT
 from miriam.errors import MiriamError
 
@@ -217,19 +218,50 @@ def compile_pdf(source: bytes, root: Path, *, what: str = "") -> bytes:
         raise RenderError(f"typst failed: {error}", file=what or str(root)) from None
 
 
-def render_pandoc(qmd: Path, formats: Iterable[str], *, assets: Path = ASSETS) -> dict[Path, str]:
-    """Render one source with pandoc (HTML) and pandoc -> Typst -> typst (PDF), next to it."""
+_FIGURE_REFERENCE = re.compile(r"\]\((figures/[^)\s]+)\)")
+
+
+def _render_key(qmd: Path, fmt: str, assets: Path) -> str:
+    """Everything an output is made from: the source, the figures it embeds, its stylesheet,
+    the assets and templates, this module, and the engines' versions."""
+    text = qmd.read_text(encoding="utf-8")
+    figures = sorted(set(_FIGURE_REFERENCE.findall(text)))
+    parts = [text, fmt, engine_label("pandoc"), source_of(__file__)]
+    parts += [source_of(p) for p in sorted(Path(assets).iterdir()) if p.is_file()]
+    parts += [f + ":" for f in figures] + [
+        source_of(qmd.parent / f) for f in figures if (qmd.parent / f).exists()
+    ]
+    css = qmd.parent / "style.css"
+    if css.exists():
+        parts.append(source_of(css))
+    return key(*parts)
+
+
+def render_pandoc(
+    qmd: Path, formats: Iterable[str], *, assets: Path = ASSETS, cache_dir: str | Path | None = None
+) -> dict[Path, str]:
+    """Render one source with pandoc (HTML) and pandoc -> Typst -> typst (PDF), next to it.
+
+    With `cache_dir`, an output whose source, figures, assets and engines are unchanged is
+    copied from the cache (:mod:`miriam.cache`): the same bytes, without rendering."""
     qmd = Path(qmd)
+    cache = Cache(cache_dir, "render")
     out: dict[Path, str] = {}
     for fmt in formats:
+        target = qmd.with_suffix("." + fmt)
+        digest = _render_key(qmd, fmt, assets) if cache.root else ""
+        if digest and cache.get(digest, [target]):
+            out[target] = "pandoc"
+            continue
         if fmt == "html":
             data = to_html(qmd, assets=assets)
         elif fmt == "pdf":
             data = compile_pdf(to_typst(qmd, assets=assets), qmd.parent, what=str(qmd))
         else:
             raise RenderError(f"unknown output format {fmt!r}", expected=" / ".join(FORMATS))
-        target = qmd.with_suffix("." + fmt)
         _write_bytes(target, data)
+        if digest:
+            cache.put(digest, [target])
         out[target] = "pandoc"
     return out
 
@@ -273,6 +305,7 @@ def render_all(
     engine: str = "auto",
     *,
     jobs: int | None = None,
+    cache_dir: str | Path | None = None,
 ) -> dict[Path, str]:
     """Render every source to each format; outputs are written next to the sources.
 
@@ -301,9 +334,9 @@ def render_all(
     out: dict[Path, str] = {}
     if jobs == 1 or len(qmd_paths) == 1:
         for qmd in qmd_paths:
-            out.update(render_pandoc(qmd, formats))
+            out.update(render_pandoc(qmd, formats, cache_dir=cache_dir))
     else:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(lambda q: render_pandoc(q, formats), qmd_paths):
+            for result in pool.map(lambda q: render_pandoc(q, formats, cache_dir=cache_dir), qmd_paths):
                 out.update(result)
     return dict(sorted(out.items()))

@@ -343,3 +343,23 @@ def test_programme_figures_scale_chart_and_trend(tmp_path):
     )  # fmt: skip
     assert [p.name for p in single] == ["scale_ocmws.svg", "scale_ocmws.txt"]
     assert "illustrati" not in (tmp_path / "one" / "scale_ocmws.txt").read_text(encoding="utf-8")
+
+
+def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monkeypatch):
+    items, units = _tables()
+    cache = tmp_path / "cache"
+    first = figures.write_figures(
+        items, units, LABELS, "nl", tmp_path / "a", scales=_scales(), cache_dir=cache
+    )
+    drawn = []
+    original = figures.save_svg
+    monkeypatch.setattr(figures, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
+    again = figures.write_figures(
+        items, units, LABELS, "nl", tmp_path / "b", scales=_scales(), cache_dir=cache
+    )
+    assert drawn == [] and [p.name for p in again] == [p.name for p in first]
+    assert all((tmp_path / "a" / p.name).read_bytes() == p.read_bytes() for p in again)
+    changed = items.copy()
+    changed.loc[changed["unit"] == "antwerpen", "mean_endline"] += 0.3
+    figures.write_figures(changed, units, LABELS, "nl", tmp_path / "c", scales=_scales(), cache_dir=cache)
+    assert sorted(p.name for p in drawn) == ["antwerpen_domain.svg"]  # only the changed chart

@@ -160,3 +160,22 @@ def test_a_page_whose_resource_is_missing_is_an_error_not_a_page(tmp_path, monke
     assert "color: black" in html and 'href="style.css"' not in html
     with pytest.raises(render.RenderError, match="could not embed"):
         render.to_html(Path(tmp_path.name) / "bad.qmd")
+
+
+def test_unchanged_documents_come_from_the_cache_with_the_same_bytes(sources, tmp_path, monkeypatch):
+    import shutil
+
+    nl = sources["nl"][0].parent
+    work = tmp_path / "nl"
+    shutil.copytree(nl, work)
+    qmd = work / sources["nl"][0].name
+    cache = tmp_path / "cache"
+    first = render.render_all([qmd], ["html"], engine="pandoc", cache_dir=cache)
+    html = next(iter(first)).read_bytes()
+    calls = []
+    monkeypatch.setattr(render, "to_html", lambda *a, **k: calls.append(a) or b"")
+    render.render_all([qmd], ["html"], engine="pandoc", cache_dir=cache)
+    assert calls == [] and next(iter(first)).read_bytes() == html  # from the cache
+    qmd.write_text(qmd.read_text(encoding="utf-8") + "\nEen zin meer.\n", encoding="utf-8")
+    render.render_all([qmd], ["html"], engine="pandoc", cache_dir=cache)
+    assert len(calls) == 1  # a changed source is rendered again

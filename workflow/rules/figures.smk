@@ -20,6 +20,7 @@ rule make_figures:
     params:
         lang="{lang}",
         instrument=get_instrument,
+        cache=config["cache_dir"],
     script:
         "../scripts/make_figures.py"
 

@@ -59,6 +59,7 @@ rule render_report:
     params:
         formats=config["formats"],
         engine=config["render"]["engine"],
+        cache=config["cache_dir"],
     script:
         "../scripts/render_report.py"
 

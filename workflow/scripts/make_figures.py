@@ -23,6 +23,7 @@ def main(snakemake):
         Path(snakemake.output[0]),
         item_order=[v.name for v in instrument.items()],
         scales={v.name: figures.scale_of(v.scale, lang) for v in instrument.items()},
+        cache_dir=snakemake.params.get("cache") or None,
     )
 
 

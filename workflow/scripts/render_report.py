@@ -17,7 +17,12 @@ def main(snakemake):
         shutil.rmtree(out)
     shutil.copytree(src, out)
     engine = render.choose_engine(snakemake.params.engine)
-    outputs = render.render_all(sorted(out.glob("*.qmd")), list(snakemake.params.formats), engine)
+    outputs = render.render_all(
+        sorted(out.glob("*.qmd")),
+        list(snakemake.params.formats),
+        engine,
+        cache_dir=snakemake.params.get("cache") or None,
+    )
     manifest = {"engine": render.engine_label(engine), "outputs": [p.name for p in outputs]}
     (out / "_render.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
