@@ -1,7 +1,7 @@
 """Figures: begin versus end charts per unit and item group, as deterministic SVG.
 
-One chart per published unit (national, region, project) and group (life domains,
-empowerment): for each item a dumbbell from the baseline mean to the endline mean on the
+One chart per published unit (Belgium, and each project in its factsheet's languages) and
+group (life domains, empowerment): for each item a dumbbell from the baseline mean to the endline mean on the
 0-10 scale, with the signed difference printed in the page's locale ("+0,7"). Every chart
 uses :func:`house_theme` and the Okabe-Ito colour-blind-safe palette.
 
@@ -68,7 +68,10 @@ BASE_SIZE = 8.5  # points; fits an A4 column at 100 %
 WIDTH_IN = 6.5  # inches: an A4 text column (210 mm minus 2 x 20 mm margins is 6.7 in)
 SVG_HASHSALT = "miriam-figures"
 SVG_METADATA = {"Date": None, "Creator": None}
-LEVELS = ("national", "region", "project")
+#: Charts are drawn for what the report shows: Belgium in every language, and each project in
+#: the languages of its factsheet (a Flemish project's French chart would never be read, and
+#: drawing is the slowest part of the build).
+LEVELS = ("national", "project")
 GROUPS = ("domain", "empowerment")
 
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE"}
@@ -538,7 +541,8 @@ def write_figures(
     data, wording, scale and drawing code are unchanged is copied from the cache
     (:mod:`miriam.cache`) instead of drawn again: the same bytes, in a fraction of the time.
 
-    Units of level national, region and project with ``published`` true; per group, a chart is
+    Belgium and the projects whose factsheet is in `lang` (``languages``), with ``published``
+    true; per group, a chart is
     skipped when every mean of that unit and group is withheld (NaN). Items appear in
     `item_order` (the codebook order) when given, else in the table's order. Figure files left
     in `outdir` by an earlier run that this run did not write (a unit withheld since) are
@@ -559,6 +563,9 @@ def write_figures(
     written: list[Path] = []
     for unit_row in wanted.itertuples(index=False):
         unit = str(unit_row.unit)
+        languages = str(getattr(unit_row, "languages", "") or "nl|fr").split("|")
+        if unit_row.level != "national" and lang not in languages:
+            continue
         if not _is_published(unit_row.published):
             log.info("unit %s withheld: no figures", unit)
             continue
