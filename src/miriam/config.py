@@ -268,23 +268,6 @@ def _check_followup(data: dict[str, Any], exports: tuple[Export, ...], path: str
         )
 
 
-#: Columns the protect stage derives from the codebook's variables: a catalogue entry may use
-#: them although no codebook declares them.
-DERIVED_VARIABLES = frozenset(
-    {
-        "age_band",
-        "age_group",
-        "birth_country_group",
-        "born_in_belgium",
-        "language_groups",
-        "children_age_bands",
-        "diploma_level",
-        "city_size",
-        "stop_timing",
-    }
-)
-
-
 def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) -> dict[str, Any]:
     """The indicator catalogue, validated, with every variable checked against the codebooks.
 
@@ -292,9 +275,11 @@ def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) 
     make the indicator vanish silently); an entry that only some versions have is fine: a
     cohort of another version simply has no such question.
     """
+    from miriam.protect import DERIVED  # here: protect builds on this module
+
     data = validate(load_yaml(path), "indicators", path)
     directory = Path(instruments_dir) if instruments_dir else ROOT / "config" / "instruments"
-    known = set(DERIVED_VARIABLES)
+    known = set(DERIVED)
     for file in sorted(directory.glob("*.yaml")):
         known |= set(load_yaml(file).get("variables", {}))
     ids = [spec["id"] for spec in data["indicators"]]
@@ -315,7 +300,7 @@ def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) 
                 raise ConfigError(
                     f"key 'indicators/{i}' ({spec['id']}): variable '{variable}' is in no codebook",
                     file=str(path),
-                    expected=f"a variable of config/instruments/*.yaml or one of {sorted(DERIVED_VARIABLES)}",
+                    expected=f"a variable of config/instruments/*.yaml or one of {sorted(DERIVED)}",
                 )
     return data
 

@@ -422,20 +422,8 @@ def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFram
 
 
 UNKNOWN = "unknown"  # women whose subgroup value is missing (not tabulated)
-SUBGROUP_COLUMNS = [
-    "level",
-    "unit",
-    "subgroup",
-    "value",
-    "item",
-    "group",
-    "n_baseline",
-    "n_endline",
-    "n_paired",
-    "mean_baseline",
-    "mean_endline",
-    "mean_diff",
-]
+# the item columns, per subgroup value (no SD: the report shows means and differences)
+SUBGROUP_COLUMNS = ["level", "unit", "subgroup", "value", *ITEM_COLUMNS[2:-1]]
 
 
 def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: dict) -> pd.DataFrame:

@@ -170,6 +170,9 @@ PROTECTED_EXTRA = [
     "children_age_bands",
     "diploma_level",
 ]
+#: Every column this stage derives: the indicator catalogue may use them although no codebook
+#: declares them (config.load_catalogue checks the others against the codebooks).
+DERIVED = frozenset([*PROTECTED_EXTRA, "city_size"])
 
 # Columns that must never appear in the protected table (checked by tests and by protect()).
 FORBIDDEN = {
