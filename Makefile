@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CORES  ?= 2
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format benchmark clean-private clean setup
+.PHONY: demo test lint format benchmark benchmark-scale slurm-demo report clean-private clean setup
 
 setup: $(STAMP)
 
@@ -38,6 +38,18 @@ format: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python -m miriam.benchmark
+
+# The scale run alone: all 581 OCMWs and 20,000 women after the two demo cohorts.
+benchmark-scale: $(STAMP)
+	$(BIN)/python -m miriam.benchmark --only-scale
+
+# Proof that the SLURM profile works: a single-node SLURM on this machine (root, Debian).
+slurm-demo: $(STAMP)
+	workflow/cluster/slurm-demo.sh
+
+# The browsable provenance report of the last build (a caption for every result).
+report: $(STAMP)
+	$(BIN)/snakemake --report report.zip
 
 # Delete the private zone (pseudonymised microdata) of every cohort. Aggregates stay.
 clean-private:
