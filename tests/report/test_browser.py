@@ -44,8 +44,13 @@ CHECK = """(() => {
       a => ({href: a.href, raw: a.getAttribute('href')}));
   const missingTargets = links.filter(l => l.raw.startsWith('#') && l.raw.length > 1)
       .map(l => decodeURIComponent(l.raw.slice(1))).filter(id => !document.getElementById(id));
+  const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+  const skipped = levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1).length;
+  const noAlt = [...document.images].filter(i => !(i.getAttribute('alt') || '').trim()).length;
+  const bareTables = [...document.querySelectorAll('table')].filter(t => !t.querySelector('th')).length;
   return {imgs, links, missingTargets, lang: document.documentElement.lang, title: document.title,
-          h1: document.querySelectorAll('h1').length, width: document.documentElement.scrollWidth};
+          h1: document.querySelectorAll('h1').length, width: document.documentElement.scrollWidth,
+          skipped, noAlt, bareTables};
 })()"""
 
 
@@ -216,6 +221,9 @@ def test_pages_load_cleanly_in_chromium(build, browser, tmp_path):
                 problems.append(f"{name}: broken link {link['raw']}")
         assert checks["lang"] in ("nl-BE", "fr-BE"), name
         assert checks["h1"] == 1, name
+        assert checks["skipped"] == 0, f"{name}: a heading level is skipped"
+        assert checks["noAlt"] == 0, f"{name}: an image without alt text"
+        assert checks["bareTables"] == 0, f"{name}: a table without header cells"
         assert checks["width"] <= WIDTH, f"{name}: horizontal scroll ({checks['width']} px)"
         if name.startswith("national"):
             assert len(checks["imgs"]) >= 2, f"{name}: charts missing"
@@ -230,13 +238,15 @@ def test_the_checks_catch_a_broken_page(browser, tmp_path):
     page = tmp_path / "broken.html"
     page.write_text(
         '<!DOCTYPE html><html lang="nl-BE"><head><meta charset="utf-8"><title>x</title></head><body>'
-        '<h1>x</h1><img src="missing.png" alt="x"><a href="nope.html">n</a><a href="#none">n</a>'
+        '<h1>x</h1><h3>y</h3><img src="missing.png" alt="x"><a href="nope.html">n</a><a href="#none">n</a>'
+        '<table><tr><td>1</td></tr></table><img src="missing2.png">'
         '<script>console.error("boom")</script></body></html>',
         encoding="utf-8",
     )
     checks, errors, _ = visit(browser, page.as_uri())
     assert any("boom" in e for e in errors)
     assert any("missing.png" in e or "ERR_FILE_NOT_FOUND" in e for e in errors)
-    assert [i["ok"] for i in checks["imgs"]] == [False]
+    assert [i["ok"] for i in checks["imgs"]] == [False, False]
+    assert checks["skipped"] == 1 and checks["noAlt"] == 1 and checks["bareTables"] == 1
     assert checks["missingTargets"] == ["none"]
     assert any(link["raw"] == "nope.html" for link in checks["links"])
