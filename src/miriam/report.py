@@ -1238,13 +1238,15 @@ def _value_stat(value: str, stat: str, t: Text) -> str:
 
 
 def _trend_section(trend: Mapping | None, instrument: Instrument, t: Text) -> dict[str, str]:
-    """Reach per cohort (measures x cohorts) and the comparable items' scores per cohort."""
+    """Reach per cohort (measures x cohorts) and the comparable items' scores per cohort.
+
+    Only with two cohorts or more: the first cohort's trend is its own reach, shown above."""
     fmt, c = t.fmt, t.s["columns"]
     out = {"trend_reach": "", "trend_scores": ""}
     reach = table(trend, "reach")
     if not reach.empty:
         labels = sorted(reach["label"].astype(str).unique())
-        if len(labels) >= 1:
+        if len(labels) >= 2:
             body = []
             for measure in REACH_MEASURES:
                 rows = reach[reach["measure"] == measure]

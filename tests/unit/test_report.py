@@ -785,3 +785,33 @@ def test_followup_section_with_its_caution(lang):
     assert t.fmt.pct100(100 * 6 / 32) in out["followup_table"] and "2025" in out["followup_intro"]
     assert t.fmt.int(12) in out["followup_declined"] and "32" in out["followup_work"]
     assert report._followup_section({}, cohort, None, INSTRUMENT, t)["followup_table"] == ""
+
+
+def test_the_trend_section_needs_two_cohorts():
+    """A first cohort's trend is its own reach, already shown: no trend section; with a
+    second cohort, one column per cohort and the comparable items' scores."""
+    reach = pd.DataFrame(
+        {"cohort": "a", "label": "2022-2023", "measure": ["women", "ocmws"], "count": [987, 39]}
+    )
+    scores = pd.DataFrame(
+        {
+            "cohort": "a",
+            "label": "2022-2023",
+            "item": ["dom_financial"],
+            "comparable": [True],
+            "mean_baseline": [4.04],
+            "mean_endline": [5.51],
+            "mean_diff": [1.47],
+        }
+    )
+    t = report.Text("nl")
+    single = report._trend_section({"reach": reach, "scores": scores}, INSTRUMENT, t)
+    assert single == {"trend_reach": "", "trend_scores": ""}
+    later_reach = reach.assign(cohort="b", label="2023-2024", count=[1141, 44])
+    later_scores = scores.assign(cohort="b", label="2023-2024", mean_baseline=4.2, mean_endline=5.9)
+    both = report._trend_section(
+        {"reach": pd.concat([reach, later_reach]), "scores": pd.concat([scores, later_scores])}, INSTRUMENT, t
+    )
+    assert "2022-2023" in both["trend_reach"] and "2023-2024" in both["trend_reach"]
+    assert "1.141" in both["trend_reach"]
+    assert "+1,5" in both["trend_scores"] and "+1,7" in both["trend_scores"]

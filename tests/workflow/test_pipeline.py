@@ -171,13 +171,18 @@ def test_the_older_instrument_and_layout_reach_the_report(build):
         assert (results / "report" / lang / "national.pdf").stat().st_size > 1000
 
 
-def test_the_trend_spans_both_cohorts(build):
-    reach = pd.read_csv(build / "results" / "trend" / "reach.csv")
+def test_the_trend_looks_back_over_the_cohorts_so_far(build):
+    """The later cohort's trend spans both cohorts; the earlier one's only itself, so that a
+    later cohort never changes (nor rebuilds) an earlier report."""
+    later = build / "results" / SMALL_COHORT["cohort"]
+    reach = pd.read_csv(later / "trend_reach.csv")
     assert set(reach["label"]) == {SMALL_COHORT["label"], WIDE_COHORT["label"]}
-    scores = pd.read_csv(build / "results" / "trend" / "scores.csv")
+    scores = pd.read_csv(later / "trend_scores.csv")
     comparable = scores[scores["comparable"]]
     assert set(comparable["label"]) == {SMALL_COHORT["label"], WIDE_COHORT["label"]}
     assert "dom_financial" in set(comparable["item"]) and "emp_total" not in set(comparable["item"])
+    earlier = pd.read_csv(build / "results" / WIDE_COHORT["cohort"] / "trend_reach.csv")
+    assert set(earlier["label"]) == {WIDE_COHORT["label"]}
 
 
 def test_every_published_column_is_in_the_data_dictionary(build):

@@ -47,6 +47,19 @@ def get_exports(wildcards):
     return [export.path for export in COHORTS[wildcards.cohort].exports]
 
 
+def cohorts_so_far(wildcards):
+    """The cohorts up to and including this one, by the start of their window.
+
+    A cohort's trend and its OCMWs' "cohorts so far" look back, never forward: a later cohort
+    (or a correction in it) never changes an earlier cohort's report, nor rebuilds it.
+    """
+    start = COHORTS[wildcards.cohort].window()[0]
+    return sorted(
+        (name for name, c in COHORTS.items() if c.window()[0] <= start),
+        key=lambda name: COHORTS[name].window()[0],
+    )
+
+
 def report_languages(cohort):
     """Languages the cohort's report is built in (config `languages`)."""
     return list(config["languages"])

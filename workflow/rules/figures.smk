@@ -28,7 +28,7 @@ rule make_figures:
 rule make_programme_figures:
     input:
         leefloon=config["reference"]["leefloon"],
-        cohorts=[str(miriam_config.cohort_path(c)) for c in COHORTS],
+        cohorts=lambda w: [str(miriam_config.cohort_path(c)) for c in cohorts_so_far(w)],
         instrument=get_instrument,
         trend_scores=rules.compute_trend.output.scores,
         trend_reach=rules.compute_trend.output.reach,
@@ -49,5 +49,6 @@ rule make_programme_figures:
     params:
         lang="{lang}",
         illustrative=config["reference"]["leefloon_illustrative"],
+        cache=config["cache_dir"],
     script:
         "../scripts/make_programme_figures.py"

@@ -14,12 +14,11 @@ from miriam import config, figures, io, logs
 
 def main(snakemake):
     lang = snakemake.params.lang
+    # The rule passes this cohort and the ones before it: an OCMW's MIRIAM cohorts "so far".
     cohorts = {c.name: c for c in map(config.load_cohort, snakemake.input.cohorts)}
     this = cohorts[snakemake.wildcards.cohort]
-    # cohorts up to this one: an OCMW's number of MIRIAM cohorts "so far"
-    earlier = [c for c in cohorts.values() if str(c.label) <= str(this.label)]
     participation: dict[str, int] = {}
-    for cohort in earlier:
+    for cohort in cohorts.values():
         for ocmw in set(cohort.projects["ocmw_id"].astype(str)):
             participation[ocmw] = participation.get(ocmw, 0) + 1
     instrument = config.load_instrument(snakemake.input.instrument)
@@ -33,6 +32,7 @@ def main(snakemake):
         trend_scores=io.read_table(snakemake.input.trend_scores),
         trend_reach=io.read_table(snakemake.input.trend_reach),
         labels={v.name: v.label.get(lang, v.name) for v in instrument.items()},
+        cache_dir=snakemake.params.get("cache") or None,
     )
 
 
