@@ -752,29 +752,59 @@ def write_programme_figures(
     trend_scores: pd.DataFrame | None = None,
     trend_reach: pd.DataFrame | None = None,
     labels: dict[str, str] | None = None,
+    cache_dir: str | Path | None = None,
 ) -> list[Path]:
     """`scale_ocmws.svg` and, with more than one cohort, `trend_reach.svg` and
-    `trend_scores.svg` (only comparable items), each with its alt text beside it."""
+    `trend_scores.svg` (only comparable items), each with its alt text beside it.
+
+    With `cache_dir`, a chart whose data and wording are unchanged is copied from the cache
+    (the scale chart of 581 OCMWs is the slowest chart of the build, and a new answer in one
+    OCMW changes the trend tables but seldom this chart)."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    written = []
-    svg = outdir / "scale_ocmws.svg"
-    save_svg(scale_chart(reference, participation, lang, illustrative=illustrative), svg)
-    _write_text(
-        scale_alt(reference, participation, lang, label, illustrative=illustrative), svg.with_suffix(".txt")
+    cache = Cache(cache_dir, "programme_figures")
+    labels = labels or {}
+    charts = []  # (name, data key, how to draw it, how to say it)
+    used = reference.sort_values("ocmw_id").to_json(orient="values", double_precision=15)
+    charts.append(
+        (
+            "scale_ocmws",
+            key(used, repr(sorted(participation.items())), repr((lang, label, illustrative))),
+            lambda: scale_chart(reference, participation, lang, illustrative=illustrative),
+            lambda: scale_alt(reference, participation, lang, label, illustrative=illustrative),
+        )
     )
-    written += [svg, svg.with_suffix(".txt")]
     several = trend_reach is not None and trend_reach["label"].nunique() > 1
     if several and trend_scores is not None:
-        reach_alt, scores_alt = trend_alt(trend_scores, trend_reach, lang, labels or {})
-        for name, plot, alt in (
-            ("trend_reach", trend_reach_chart(trend_reach, lang), reach_alt),
-            ("trend_scores", trend_scores_chart(trend_scores, lang, labels or {}), scores_alt),
-        ):
-            if name == "trend_scores" and not trend_scores["comparable"].astype(bool).any():
-                continue
-            path = outdir / f"{name}.svg"
-            save_svg(plot, path)
-            _write_text(alt, path.with_suffix(".txt"))
-            written += [path, path.with_suffix(".txt")]
+        reach_data = key(trend_reach.to_json(orient="values", double_precision=15), lang)
+        scores_data = key(
+            trend_scores.to_json(orient="values", double_precision=15), repr((lang, sorted(labels.items())))
+        )
+        charts.append(
+            (
+                "trend_reach",
+                reach_data,
+                lambda: trend_reach_chart(trend_reach, lang),
+                lambda: trend_alt(trend_scores, trend_reach, lang, labels)[0],
+            )
+        )
+        if trend_scores["comparable"].astype(bool).any():
+            charts.append(
+                (
+                    "trend_scores",
+                    scores_data,
+                    lambda: trend_scores_chart(trend_scores, lang, labels),
+                    lambda: trend_alt(trend_scores, trend_reach, lang, labels)[1],
+                )
+            )
+    written = []
+    for name, data, draw, say in charts:
+        svg = outdir / f"{name}.svg"
+        txt = svg.with_suffix(".txt")
+        digest = key(_drawing_code(), name, data)
+        if not cache.get(digest, [svg, txt]):
+            save_svg(draw(), svg)
+            _write_text(say(), txt)
+            cache.put(digest, [svg, txt])
+        written += [svg, txt]
     return written

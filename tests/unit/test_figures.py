@@ -294,9 +294,8 @@ def test_a_chart_uses_its_items_scale_and_generic_anchors_without_meanings():
     assert figures._breaks(0, 5) == [0, 1, 2, 3, 4, 5]
 
 
-def test_programme_figures_scale_chart_and_trend(tmp_path):
-    """The scale chart ranks every OCMW and says when its numbers are illustrative; the trend
-    charts appear only with several cohorts and only with comparable items."""
+def _programme_tables():
+    """A reference table of four OCMWs and a two-cohort trend."""
     reference = pd.DataFrame(
         {
             "ocmw_id": ["11002", "44021", "x-001", "x-002"],
@@ -324,6 +323,13 @@ def test_programme_figures_scale_chart_and_trend(tmp_path):
             "mean_diff": [1.4, 1.7],
         }  # fmt: skip
     )
+    return reference, reach, scores
+
+
+def test_programme_figures_scale_chart_and_trend(tmp_path):
+    """The scale chart ranks every OCMW and says when its numbers are illustrative; the trend
+    charts appear only with several cohorts and only with comparable items."""
+    reference, reach, scores = _programme_tables()
     written = figures.write_programme_figures(
         tmp_path, "nl", reference=reference, participation={"11002": 2, "44021": 1}, label="2023-2024",
         illustrative=True, trend_scores=scores, trend_reach=reach, labels={"dom_leisure": "Vrije tijd"},
@@ -363,3 +369,28 @@ def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monk
     changed.loc[changed["unit"] == "antwerpen", "mean_endline"] += 0.3
     figures.write_figures(changed, units, LABELS, "nl", tmp_path / "c", scales=_scales(), cache_dir=cache)
     assert sorted(p.name for p in drawn) == ["antwerpen_domain.svg"]  # only the changed chart
+
+
+def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
+    """A change in the trend scores redraws their chart only: not the reach chart, nor the scale
+    chart of every OCMW."""
+    reference, reach, scores = _programme_tables()
+    args = dict(reference=reference, participation={"11002": 2}, label="2023-2024", illustrative=True)
+    cache = tmp_path / "cache"
+    first = figures.write_programme_figures(
+        tmp_path / "a", "nl", trend_scores=scores, trend_reach=reach, cache_dir=cache, **args
+    )
+    drawn = []
+    original = figures.save_svg
+    monkeypatch.setattr(
+        figures, "save_svg", lambda plot, path: drawn.append(path.name) or original(plot, path)
+    )
+    changed = scores.assign(mean_endline=scores["mean_endline"] + 0.2)
+    again = figures.write_programme_figures(
+        tmp_path / "b", "nl", trend_scores=changed, trend_reach=reach, cache_dir=cache, **args
+    )
+    assert drawn == ["trend_scores.svg"]
+    assert [p.name for p in again] == [p.name for p in first]
+    assert (tmp_path / "a" / "scale_ocmws.svg").read_bytes() == (
+        tmp_path / "b" / "scale_ocmws.svg"
+    ).read_bytes()
