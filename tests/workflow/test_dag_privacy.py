@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 PUBLISHING_RULES = {
     "make_figures",
-    "make_programme_figures",
     "write_report_sources",
     "render_report",
     "write_index",

@@ -1,13 +1,27 @@
+# One job per cohort and language draws every chart of that report: the begin/end chart of
+# each published unit, the scale chart of all OCMWs and the trend charts. One process for all
+# (start-up costs more than a chart); unchanged charts come from the content-addressed cache.
 rule make_figures:
     input:
         scores=rules.disclose_indicators.output.scores,
         units=rules.disclose_indicators.output.units,
         instrument=get_instrument,
+        leefloon=config["reference"]["leefloon"],
+        cohorts=lambda w: [str(miriam_config.cohort_path(c)) for c in cohorts_so_far(w)],
+        trend_scores=rules.compute_trend.output.scores,
+        trend_reach=rules.compute_trend.output.reach,
     output:
-        report(
+        units=report(
             directory("results/{cohort}/figures/{lang}"),
             patterns=["{name}.svg"],
             caption="../report/figures.rst",
+            category="Figures",
+            subcategory="{cohort} {lang}",
+        ),
+        programme=report(
+            directory("results/{cohort}/figures_programme/{lang}"),
+            patterns=["{name}.svg"],
+            caption="../report/programme_figures.rst",
             category="Figures",
             subcategory="{cohort} {lang}",
         ),
@@ -20,35 +34,7 @@ rule make_figures:
     params:
         lang="{lang}",
         instrument=get_instrument,
-        cache=config["cache_dir"],
-    script:
-        "../scripts/make_figures.py"
-
-
-rule make_programme_figures:
-    input:
-        leefloon=config["reference"]["leefloon"],
-        cohorts=lambda w: [str(miriam_config.cohort_path(c)) for c in cohorts_so_far(w)],
-        instrument=get_instrument,
-        trend_scores=rules.compute_trend.output.scores,
-        trend_reach=rules.compute_trend.output.reach,
-    output:
-        report(
-            directory("results/{cohort}/figures_programme/{lang}"),
-            patterns=["{name}.svg"],
-            caption="../report/programme_figures.rst",
-            category="Figures",
-            subcategory="{cohort} {lang}",
-        ),
-    log:
-        "logs/make_programme_figures/{cohort}_{lang}.log",
-    benchmark:
-        "benchmarks/make_programme_figures/{cohort}_{lang}.tsv"
-    conda:
-        CONDA_ENV
-    params:
-        lang="{lang}",
         illustrative=config["reference"]["leefloon_illustrative"],
         cache=config["cache_dir"],
     script:
-        "../scripts/make_programme_figures.py"
+        "../scripts/make_figures.py"
