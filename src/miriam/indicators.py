@@ -103,11 +103,11 @@ def _per_level(long: pd.DataFrame, aggregate) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def item_table(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
-    """Per unit and item: n at each wave and paired, means over the paired women."""
-    long = paired_long(protected, instrument)
+def _with_wave_flags(long: pd.DataFrame) -> pd.DataFrame:
+    """`paired_long` rows with what the item statistics count: a score at each wave, and the
+    scores of the paired women (both waves) only."""
     paired = long["d"].notna()
-    long = long.assign(
+    return long.assign(
         b_any=long["b"].notna(),
         e_any=long["e"].notna(),
         pb=long["b"].where(paired),
@@ -115,18 +115,27 @@ def item_table(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         paired=paired,
     )
 
-    def aggregate(grouped):
-        return grouped.agg(
-            n_baseline=("b_any", "sum"),
-            n_endline=("e_any", "sum"),
-            n_paired=("paired", "sum"),
-            mean_baseline=("pb", "mean"),
-            mean_endline=("pe", "mean"),
-            mean_diff=("d", "mean"),
-            sd_diff=("d", "std"),
-        )
 
-    table = _per_level(long, aggregate)
+def _wave_stats(grouped, *, sd: bool = False) -> pd.DataFrame:
+    """n at each wave and paired, and the means over the paired women (the difference is then
+    exactly endline minus baseline); with `sd`, the SD of the differences."""
+    columns = {
+        "n_baseline": ("b_any", "sum"),
+        "n_endline": ("e_any", "sum"),
+        "n_paired": ("paired", "sum"),
+        "mean_baseline": ("pb", "mean"),
+        "mean_endline": ("pe", "mean"),
+        "mean_diff": ("d", "mean"),
+    }
+    if sd:
+        columns["sd_diff"] = ("d", "std")
+    return grouped.agg(**columns)
+
+
+def item_table(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Per unit and item: n at each wave and paired, means over the paired women."""
+    long = _with_wave_flags(paired_long(protected, instrument))
+    table = _per_level(long, lambda grouped: _wave_stats(grouped, sd=True))
     table["group"] = table["item"].map({v.name: v.group for v in instrument.items()})
     table = table.astype({"n_baseline": "int64", "n_endline": "int64", "n_paired": "int64"})
     return _sorted(table[ITEM_COLUMNS], ["item"])
@@ -442,23 +451,8 @@ def subgroup_table(protected: pd.DataFrame, instrument: Instrument, catalogue: d
         own = home[column].astype("string") if column in home else pd.Series(pd.NA, index=home.index)
         own = own.where(own.isin(values)).fillna(UNKNOWN)
         tagged = long.assign(value=long["pseudonym"].map(own).fillna(UNKNOWN))
-        tagged = tagged[tagged["value"] != UNKNOWN]
-        paired = tagged["d"].notna()
-        tagged = tagged.assign(
-            b_any=tagged["b"].notna(),
-            e_any=tagged["e"].notna(),
-            pb=tagged["b"].where(paired),
-            pe=tagged["e"].where(paired),
-            paired=paired,
-        )
-        stats = tagged.groupby(["value", "item"], sort=False).agg(
-            n_baseline=("b_any", "sum"),
-            n_endline=("e_any", "sum"),
-            n_paired=("paired", "sum"),
-            mean_baseline=("pb", "mean"),
-            mean_endline=("pe", "mean"),
-            mean_diff=("d", "mean"),
-        )
+        tagged = _with_wave_flags(tagged[tagged["value"] != UNKNOWN])
+        stats = _wave_stats(tagged.groupby(["value", "item"], sort=False))
         # every value of the config gets its rows, also when no woman has it
         full = pd.MultiIndex.from_product([values, [v.name for v in instrument.items()]])
         stats = stats.reindex(full).rename_axis(["value", "item"]).reset_index()
