@@ -2196,22 +2196,15 @@ def write_sources(
     return written
 
 
-def _other_cohorts(report_dir: Path) -> list[dict[str, str]]:
-    """Index pages of the other cohorts next to this one (results/<other>/report/index.html),
-    with their label from the page title; relative links. Only pages that already exist."""
-    results = report_dir.resolve().parent.parent
-    here = report_dir.resolve().parent.name
-    out = []
-    for index in sorted(results.glob("*/report/index.html")):
-        cohort = index.parent.parent.name
-        if cohort == here:
-            continue
-        title = re.search(
-            r"<title>MIRIAM ([^<]+)</title>", index.read_text(encoding="utf-8", errors="replace")
-        )
-        out.append({"cohort": cohort, "label": title.group(1) if title else cohort,
-                    "href": f"../../{cohort}/report/index.html"})  # fmt: skip
-    return sorted(out, key=lambda o: o["label"])
+def _other_cohort_links(others: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """Links to the other cohorts' index pages (``results/<other>/report/index.html``), by
+    label. They come from the configuration, not from the pages on disk: which pages exist
+    while this one is written depends on the order the jobs ran in, and the page must not."""
+    out = [
+        {"cohort": cohort, "label": label, "href": f"../../{cohort}/report/index.html"}
+        for cohort, label in others
+    ]
+    return sorted(out, key=lambda o: (o["label"], o["cohort"]))
 
 
 def write_index(
@@ -2227,15 +2220,16 @@ def write_index(
     min_count: int | None = None,
     templates: Path | None = None,
     strings_dir: Path | None = None,
+    other_cohorts: Iterable[tuple[str, str]] = (),
 ) -> Path:
     """``report_dir/index.html``: per language, the national report and every factsheet
-    (HTML and PDF), with a language switch and links to the other cohorts' index pages that
-    exist. A withheld factsheet says why, in the words of its reason (as the sheet itself).
-    Links are relative (``nl/national.html``)."""
+    (HTML and PDF), with a language switch and links to the index pages of `other_cohorts`
+    ((cohort, label) of the other cohorts the build makes). A withheld factsheet says why, in
+    the words of its reason (as the sheet itself). Links are relative (``nl/national.html``)."""
     report_dir = Path(report_dir)
     sections = []
     languages = [lang for lang in languages if lang in LANGUAGES]
-    others = _other_cohorts(report_dir)
+    others = _other_cohort_links(other_cohorts)
     for lang in languages:
         t = Text(lang, strings_dir)
         thresholds = {

@@ -86,5 +86,9 @@ rule write_index:
         CONDA_ENV
     params:
         languages=config["languages"],
+        # every other cohort of this build: (name, label); its page is linked
+        other_cohorts=lambda w: [
+            (name, COHORTS[name].label) for name in COHORTS if name != w.cohort
+        ],
     script:
         "../scripts/write_index.py"

@@ -26,6 +26,7 @@ def main(snakemake):
         engine=engine,
         min_n=disclosure.get("min_n"),
         min_count=disclosure.get("min_count"),
+        other_cohorts=[tuple(pair) for pair in snakemake.params.other_cohorts],
     )
 
 
