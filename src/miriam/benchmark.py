@@ -47,7 +47,7 @@ def run(workdir: Path, cores: int, target: str = "all") -> float:
     """Wall time of one `snakemake` run in `workdir` that builds `target`."""
     start = time.perf_counter()
     done = subprocess.run(
-        [str(SNAKEMAKE), "--cores", str(cores), "--quiet", target],
+        [str(SNAKEMAKE), target, "--cores", str(cores), "--quiet", "all"],
         cwd=workdir,
         capture_output=True,
         text=True,
