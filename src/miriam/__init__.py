@@ -4,4 +4,4 @@ Stages, one module each, in the order the workflow runs them:
 ingest, clean, protect, indicators, disclose, figures, report (plus render for the engines).
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
