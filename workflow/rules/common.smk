@@ -7,6 +7,7 @@ from snakemake.utils import validate
 sys.path.insert(
     0, str(Path(workflow.basedir) / "src")
 )  # the package, also without install
+from miriam import __version__ as miriam_version  # noqa: E402
 from miriam import config as miriam_config  # noqa: E402
 
 validate(config, schema="../schemas/config.schema.yaml")

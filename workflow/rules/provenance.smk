@@ -28,5 +28,7 @@ rule write_manifest:
         CONDA_ENV
     params:
         workflow_dir=workflow.basedir,
+        # a new version re-runs the manifest and what it feeds (every report's colophon)
+        version=miriam_version,
     script:
         "../scripts/write_manifest.py"
