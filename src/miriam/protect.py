@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from miriam.config import Instrument
+from miriam.config import Cohort, Instrument
 
 GROUPING = ["pseudonym", "wave", "ocmw_id", "project_id", "region", "city_size"]
 
@@ -141,6 +141,30 @@ def protect(
     kept_quasi = ["diploma", "diploma_recognised", "n_children"]
     keep += [c for c in kept_quasi if c in out]
     return out[list(dict.fromkeys(keep))].sort_values(["pseudonym", "wave"]).reset_index(drop=True)
+
+
+def protect_cohort(
+    responses: pd.DataFrame,
+    instrument: Instrument,
+    reference: pd.DataFrame,
+    groups: dict,
+    cohort: Cohort,
+    generalise: dict,
+) -> pd.DataFrame:
+    """:func:`protect` with the settings of config ``generalise`` and the cohort's dates (its
+    first year for ages, its window's start for the stop timing): what the rule runs."""
+    return protect(
+        responses,
+        instrument,
+        reference,
+        groups,
+        age_bounds=generalise["age_bands"],
+        large_city_population=generalise["large_city_population"],
+        reference_year=cohort.first_year,
+        age_group_cut=generalise["age_group_cut"],
+        stop_month_bands=generalise["stop_month_bands"],
+        programme_start=cohort.window()[0],
+    )
 
 
 def age_group(age: pd.Series, cut: int) -> pd.Series:

@@ -314,18 +314,8 @@ def _pipeline(builder, instrument, reference, groups, pipeline_config, catalogue
         rows, cohort.projects, reference, cohort.window(), followup_window=fu_window
     )
     reconciliation = clean.reconcile(rows, responses, quarantine, issues)
-    general = pipeline_config["generalise"]
-    protected = protect.protect(
-        responses,
-        instrument,
-        reference,
-        groups,
-        age_bounds=general["age_bands"],
-        large_city_population=general["large_city_population"],
-        reference_year=cohort.first_year,
-        age_group_cut=general["age_group_cut"],
-        stop_month_bands=general["stop_month_bands"],
-        programme_start=cohort.window()[0],
+    protected = protect.protect_cohort(
+        responses, instrument, reference, groups, cohort, pipeline_config["generalise"]
     )
     tables = indicators.compute_all(
         protected, instrument, reference, catalogue, cohort.projects, cohort.first_year

@@ -88,15 +88,8 @@ def test_a_new_instrument_version_needs_no_code(tmp_path, monkeypatch, reference
     responses, quarantine = clean.clean_rows(rows, cohort.projects, reference, window)
     assert quarantine.empty and len(responses) == 8
     assert validation.check(responses, validation.responses_schema(instrument)).empty
-    generalise = pipeline_config["generalise"]
-    protected = protect.protect(
-        responses,
-        instrument,
-        reference,
-        groups,
-        age_bounds=generalise["age_bands"],
-        large_city_population=generalise["large_city_population"],
-        reference_year=cohort.first_year,
+    protected = protect.protect_cohort(
+        responses, instrument, reference, groups, cohort, pipeline_config["generalise"]
     )
     catalogue = miriam_config.load_yaml(ROOT / "config" / "indicators.yaml")
     tables = indicators.compute_all(
