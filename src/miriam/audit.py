@@ -150,9 +150,9 @@ def audit(
         wanted = {c: need[c[:3] + (MEANS,)] for c in targets if need[c[:3] + (MEANS,)] > 0}
         solved = _intervals(system, list(wanted), enough=None if exact else wanted, cache=cache)
         for cell in targets:
-            lo_c, hi_c, exact = solved.get(cell, (np.nan, np.nan, False))
+            lo_c, hi_c, proven_exact = solved.get(cell, (np.nan, np.nan, False))
             means_cell = cell[:3] + (MEANS,)
-            results.append(_result(pub, means_cell, cell[3], lo_c, hi_c, need[means_cell], exact))
+            results.append(_result(pub, means_cell, cell[3], lo_c, hi_c, need[means_cell], proven_exact))
     out = pd.DataFrame(results, columns=AUDIT_COLUMNS)
     out["_l"] = out["level"].map({level: i for i, level in enumerate(LEVELS)})
     out = out.sort_values(["table", "_l", "unit", "item", "quantity"], kind="stable")
