@@ -12,7 +12,7 @@ readers, search and tests see "+0,7", and is byte-for-byte reproducible: a fixed
 (``<unit>_<group>.txt``) that states the numbers in a sentence.
 
 Numbers are rounded half up to one decimal before formatting, like the published tables. The
-printed difference is the difference of the two printed means (:func:`printed_diff`), so
+printed difference is the difference of the two printed means (:func:`miriam.printed.printed_diff`), so
 that a reader's arithmetic checks out; the exact mean difference is in the statistical annex.
 """
 
@@ -25,7 +25,6 @@ import logging
 import os
 import textwrap
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import matplotlib
@@ -36,6 +35,7 @@ from babel.numbers import format_decimal
 
 from miriam.cache import Cache, key, source_of
 from miriam.errors import DisclosureError
+from miriam.printed import printed_diff, round1, unit_languages
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,6 @@ TEXT = {
     },
 }
 
-_ONE_DECIMAL = Decimal("0.1")
-
 
 def _text(lang: str) -> dict:
     try:
@@ -124,36 +122,21 @@ def _text(lang: str) -> dict:
 # --- number formatting ----------------------------------------------------------------------
 
 
-def _round1(value: float) -> Decimal:
-    """Round half up to one decimal, from the shortest repr (5.25 -> 5.3, -0.04 -> 0.0)."""
-    rounded = Decimal(repr(float(value))).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-    return rounded if rounded != 0 else Decimal("0.0")  # no "-0,0"
-
-
 def format_score(value: float, lang: str) -> str:
     """A mean in the page's locale, one decimal: 5.2 -> "5,2"."""
     if value is None or pd.isna(value):
         return "–"
-    return format_decimal(_round1(value), format="0.0", locale=LOCALES[lang])
+    return format_decimal(round1(value), format="0.0", locale=LOCALES[lang])
 
 
 def format_diff(value: float, lang: str) -> str:
     """A signed difference in the page's locale: 0.7 -> "+0,7", -0.3 -> "-0,3", 0 -> "0,0"."""
     if value is None or pd.isna(value):
         return "–"
-    rounded = _round1(value)
+    rounded = round1(value)
     if rounded == 0:
         return format_decimal(rounded, format="0.0", locale=LOCALES[lang])
     return format_decimal(rounded, format="+0.0;-0.0", locale=LOCALES[lang])
-
-
-def printed_diff(baseline: float, endline: float, diff: float) -> float:
-    """The difference a reader can check: printed end minus printed begin (both rounded to
-    one decimal), so that "5,0 -> 5,7" reads "+0,7"; the exact mean difference is in the
-    statistical annex. Falls back to `diff` when a mean is missing."""
-    if baseline is None or endline is None or pd.isna(baseline) or pd.isna(endline):
-        return diff
-    return float(_round1(endline) - _round1(baseline))
 
 
 # --- theme and chart ------------------------------------------------------------------------
@@ -192,7 +175,7 @@ def _wrap(label: str, width: int = 28) -> str:
 def _direction(value: float) -> str:
     if value is None or pd.isna(value):
         return "na"
-    rounded = _round1(value)
+    rounded = round1(value)
     return "up" if rounded > 0 else "down" if rounded < 0 else "same"
 
 
@@ -563,8 +546,7 @@ def write_figures(
     written: list[Path] = []
     for unit_row in wanted.itertuples(index=False):
         unit = str(unit_row.unit)
-        languages = str(getattr(unit_row, "languages", "") or "nl|fr").split("|")
-        if unit_row.level != "national" and lang not in languages:
+        if unit_row.level != "national" and lang not in unit_languages(unit_row._asdict()):
             continue
         if not _is_published(unit_row.published):
             log.info("unit %s withheld: no figures", unit)
@@ -602,7 +584,7 @@ PROGRAMME_TEXT = {
         "recipients": "Leefloners (log-schaal)",
         "projects": {"0": "geen MIRIAM", "1": "1 jaargang MIRIAM", "2+": "2 of meer jaargangen"},
         "illustrative": "Illustratieve demowaarden: geen echte aantallen",
-        "scale_alt": "Staafdiagram van {total} OCMW's, gerangschikt van veel naar weinig leefloners "
+        "scale_alt": "Puntendiagram van {total} OCMW's, gerangschikt van veel naar weinig leefloners "
         "(logaritmische schaal), gekleurd naar het aantal jaargangen MIRIAM tot en met {label}: "
         "{counts}.{illustrative}",
         "scale_alt_illustrative": " De aantallen leefloners zijn illustratief, geen echte gegevens.",
@@ -617,7 +599,7 @@ PROGRAMME_TEXT = {
         "recipients": "Bénéficiaires du RIS (échelle log.)",
         "projects": {"0": "pas de MIRIAM", "1": "1 édition de MIRIAM", "2+": "2 éditions ou plus"},
         "illustrative": "Valeurs de démonstration illustratives\u202f: pas de chiffres réels",
-        "scale_alt": "Diagramme en barres de {total}\u00a0CPAS, classés du plus grand au plus petit "
+        "scale_alt": "Graphique à points de {total}\u00a0CPAS, classés du plus grand au plus petit "
         "nombre de bénéficiaires du revenu d'intégration (échelle logarithmique), colorés selon le "
         "nombre d'éditions de MIRIAM jusqu'à {label} inclus\u00a0: {counts}.{illustrative}",
         "scale_alt_illustrative": " Les nombres de bénéficiaires sont illustratifs, pas des données réelles.",
@@ -665,13 +647,13 @@ def scale_chart(
             "text", x=len(df) * 0.98, y=top, label=t["illustrative"], ha="right", va="top",
             size=BASE_SIZE - 1, color=DOWN_COLOUR, family=FONT_FAMILY,
         )  # fmt: skip
-    theme = _sized_theme((WIDTH_IN, 3.0))
-    theme += p9.theme(
+    # `+`, not `+=`: the sized theme is shared through its cache, and `+=` would change it
+    # for every later chart of this size.
+    plot += _sized_theme((WIDTH_IN, 3.0)) + p9.theme(
         axis_title=p9.element_text(size=BASE_SIZE - 1, color="#444444"),
         axis_title_y=p9.element_text(size=BASE_SIZE - 1, color="#444444", rotation=90),
+        panel_grid_major_y=p9.element_line(color=GRID_COLOUR, size=0.5),
     )
-    theme += p9.theme(panel_grid_major_y=p9.element_line(color=GRID_COLOUR, size=0.5))
-    plot += theme
     return plot
 
 

@@ -42,13 +42,22 @@ from babel.numbers import format_decimal, format_percent
 
 import miriam
 from miriam.config import ROOT, Instrument, load_instrument
+from miriam.printed import (
+    LANGUAGES,
+    is_published,
+    printed_diff,
+    printed_pp,
+    round1,
+    round_int,
+    unit_languages,
+)
+from miriam.printed import is_missing as _missing
 
 log = logging.getLogger(__name__)
 
 REPORT_DIR = ROOT / "report"
 TEMPLATES = REPORT_DIR / "templates"
 STRINGS = REPORT_DIR / "strings"
-LANGUAGES = ("nl", "fr")
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE"}
 #: BCP 47 tags for the documents (``lang`` in the front matter -> ``<html lang>``).
 DOC_LANG = {"nl": "nl-BE", "fr": "fr-BE"}
@@ -58,7 +67,6 @@ REGIONS = ("flanders", "brussels", "wallonia")
 #: (Babel's fr_BE default has a wide one; the brief and French typography want U+202F).
 PERCENT = {"nl": "#,##0\u00a0%", "fr": "#,##0\u202f%"}
 ENGINE_SHORTCODE = "{{< meta miriam-engine >}}"
-_ONE = Decimal("0.1")
 MINUS = "\u2212"
 #: A printed difference smaller than this (either way) is "stable" in the text: "+0,1" is no
 #: progress and "-0,1" no decline. The rules judge the printed difference, never the exact one.
@@ -66,42 +74,6 @@ CHANGE_MIN = Decimal("0.2")
 
 
 # --- formatting -----------------------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def round1(value: Any) -> Decimal:
-    """Half up to one decimal from the shortest repr (as the figures do): 5.25 -> 5.3."""
-    rounded = Decimal(repr(float(value))).quantize(_ONE, rounding=ROUND_HALF_UP)
-    return rounded if rounded != 0 else Decimal("0.0")
-
-
-def round_int(value: Any) -> int:
-    """Half up to a whole number (a printed percentage): 42.5 -> 43."""
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def printed_diff(baseline: Any, endline: Any, diff: Any = math.nan) -> float:
-    """The difference a reader can check: printed end minus printed begin (each rounded to one
-    decimal), so that "5,0 -> 5,7" reads "+0,7" (the charts do the same). The exact mean
-    difference is in the statistical annex. `diff` when a mean is missing."""
-    if _missing(baseline) or _missing(endline):
-        return math.nan if _missing(diff) else float(diff)
-    return float(round1(endline) - round1(baseline))
-
-
-def printed_pp(begin: Any, end: Any, change: Any = math.nan) -> float:
-    """A change in percentage points from the printed percentages: 43 % -> 29 % is -14."""
-    if _missing(begin) or _missing(end):
-        return math.nan if _missing(change) else float(change)
-    return float(round_int(end) - round_int(begin))
 
 
 def _minus(text: str) -> str:
@@ -156,7 +128,7 @@ class Fmt:
         """A change in percentage points, signed and whole: 6.03 -> "+6", -14 -> "−14"."""
         if _missing(value):
             return "–"
-        rounded = Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        rounded = round_int(value)
         pattern = "0" if rounded == 0 else "+0;-0"
         return _minus(format_decimal(rounded, format=pattern, locale=self.locale))
 
@@ -374,18 +346,6 @@ def unit_name(row: pd.Series | Mapping, lang: str) -> str:
         if not _missing(value) and str(value).strip():
             return str(value)
     return str(row["unit"])
-
-
-def unit_languages(row: pd.Series | Mapping) -> list[str]:
-    value = row.get("languages")
-    if _missing(value) or not str(value).strip():
-        return list(LANGUAGES)
-    return [lang for lang in str(value).split("|") if lang in LANGUAGES]
-
-
-def is_published(row: pd.Series | Mapping) -> bool:
-    value = row.get("published", True)
-    return False if _missing(value) else bool(value)
 
 
 def _n_of(row: pd.Series | None, items_list: list[Item], column: str = "n_paired") -> Any:
