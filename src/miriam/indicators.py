@@ -262,17 +262,15 @@ def _counted(frame: pd.DataFrame, flags: dict[str, pd.Series]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _records(counted: pd.DataFrame, indicator: str, rows: list[tuple[dict, str, str | None]]) -> list[dict]:
+def _records(counted: pd.DataFrame, indicator: str, rows: list[tuple[dict, str, str]]) -> list[dict]:
     """Rows of a long table from counted flags: for every unit, each (fixed values, n flag,
-    count flag) of `rows`; a count flag of None leaves the count empty."""
+    count flag) of `rows`."""
     out = []
     for row in counted.itertuples(index=False):
         for fixed, n_flag, count_flag in rows:
-            n = int(getattr(row, n_flag))
-            count = pd.NA if count_flag is None else int(getattr(row, count_flag))
-            pct = np.nan if count_flag is None else _pct(count, n)
+            n, count = int(getattr(row, n_flag)), int(getattr(row, count_flag))
             out.append({"level": row.level, "unit": row.unit, "indicator": indicator, **fixed,
-                        "n": n, "count": count, "pct": pct})  # fmt: skip
+                        "n": n, "count": count, "pct": _pct(count, n)})  # fmt: skip
     return out
 
 

@@ -1612,7 +1612,7 @@ def _tests_section(tables: Mapping, instrument: Instrument, t: Text, groups: Ite
                 "caption_w": t("national.tests_w_caption", unit=name),
             }
         )
-    return {"tests": blocks, "tests_t": blocks[0]["tests_t"] if blocks else ""}
+    return {"tests": blocks}
 
 
 def national_context(
@@ -2000,7 +2000,6 @@ def factsheet_context(
             else key_findings(tables, cohort_cfg, instrument, t, catalogue),
             "min_n": fmt.int(min_n),
             "withheld_note": t("withheld_note", min_n=fmt.int(min_n)),
-            "withheld_reason": reason,
             "withheld_text": t(f"factsheet.withheld.{reason}", name=md(name), **thresholds),
             "partners": _partners(units, project, md(name), t),
             "counts_note": "",
