@@ -515,7 +515,7 @@ def followup_table(protected: pd.DataFrame, catalogue: dict, instrument: Instrum
     - a `distribution` at ``wave: followup`` (the work situation): categories of the codebook,
       over the women who answered at the follow-up.
 
-    National only: the follow-up is a small sample (32 women in 2022-2023), not a random one,
+    National only: the follow-up is a small sample (32 women in the 2023-2024 demo), not a random one,
     and is reported nationally with that warning (config `disclosure.levels.followup`
     publishes the national level only, too). Empty (with the columns) for a cohort without
     follow-up rows.

@@ -52,7 +52,8 @@ def cohorts_so_far(wildcards):
     """The cohorts up to and including this one, by the start of their window.
 
     A cohort's trend and its OCMWs' "cohorts so far" look back, never forward: a later cohort
-    (or a correction in it) never changes an earlier cohort's report, nor rebuilds it.
+    (or a correction in it) never changes an earlier cohort's documents, nor rebuilds them.
+    (The index pages link every configured cohort: adding one adds a link there.)
     """
     start = COHORTS[wildcards.cohort].window()[0]
     return sorted(
