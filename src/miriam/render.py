@@ -221,12 +221,13 @@ def compile_pdf(source: bytes, root: Path, *, what: str = "") -> bytes:
 _FIGURE_REFERENCE = re.compile(r"\]\((figures/[^)\s]+)\)")
 
 
-def _render_key(qmd: Path, fmt: str, assets: Path) -> str:
-    """Everything an output is made from: the source, the figures it embeds, its stylesheet,
-    the assets and templates, this module, and the engines' versions."""
+def _render_key(qmd: Path, assets: Path) -> str:
+    """Everything a document's outputs are made from: the source, the figures it embeds, its
+    stylesheet, the assets and templates, this module, and the engines' versions. Each
+    format's key adds the format to it (read and hashed once per document)."""
     text = qmd.read_text(encoding="utf-8")
     figures = sorted(set(_FIGURE_REFERENCE.findall(text)))
-    parts = [text, fmt, engine_label("pandoc"), source_of(__file__)]
+    parts = [text, engine_label("pandoc"), source_of(__file__)]
     parts += [source_of(p) for p in sorted(Path(assets).iterdir()) if p.is_file()]
     parts += [f + ":" for f in figures] + [
         source_of(qmd.parent / f) for f in figures if (qmd.parent / f).exists()
@@ -247,9 +248,10 @@ def render_pandoc(
     qmd = Path(qmd)
     cache = Cache(cache_dir, "render")
     out: dict[Path, str] = {}
+    document = _render_key(qmd, assets) if cache.root else ""
     for fmt in formats:
         target = qmd.with_suffix("." + fmt)
-        digest = _render_key(qmd, fmt, assets) if cache.root else ""
+        digest = key(document, fmt) if document else ""
         if digest and cache.get(digest, [target]):
             out[target] = "pandoc"
             continue
