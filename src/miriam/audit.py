@@ -36,8 +36,8 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_array
 
-from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build
-from miriam.disclose import PRIMARY, REASONS, TEST_DECIMALS
+from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build, identities
+from miriam.disclose import TEST_DECIMALS
 from miriam.errors import DisclosureError
 
 AUDIT_COLUMNS = [
@@ -131,9 +131,8 @@ def audit(
     pub = build(published)
     truth = build(private) if private is not None else None
     _check_rounding(published, pub, mean_decimals, pct_decimals)
-    reasons = cell_reasons(published, pub)
-    bounds, required = count_knowledge(pub, truth, reasons, min_n, min_count)
-    counts = count_system(pub, bounds)
+    bounds, required = count_knowledge(pub, truth, published, min_n, min_count, pct_decimals)
+    counts = count_system(pub, bounds, truth)
     results = _solve_counts(counts, required, pub, cache, exact)
     n_star = _paired_counts(pub, truth, counts)
     half = 0.5 * 10.0**-mean_decimals
@@ -146,7 +145,7 @@ def audit(
     for (_, item), cells in sorted(by_item.items()):
         lo, hi = _item_range(score_range, item)
         system, targets = mean_system(pub, columns, cells, n_star, (lo, hi), half, precise)
-        need = {c: _mean_required(c, pub, truth, reasons, min_n, mean_width * (hi - lo) / 10) for c in cells}
+        need = {c: _mean_required(c, pub, truth, min_n, mean_width * (hi - lo) / 10) for c in cells}
         wanted = {c: need[c[:3] + (MEANS,)] for c in targets if need[c[:3] + (MEANS,)] > 0}
         solved = _intervals(system, list(wanted), enough=None if exact else wanted, cache=cache)
         for cell in targets:
@@ -205,73 +204,131 @@ def _check_rounding(
                 )
 
 
-def cell_reasons(published: Mapping[str, pd.DataFrame], pub: Model) -> dict[Cell, str]:
-    """The reason the attacker reads for every cell: the most telling of the rows it is
-    printed on ('' when shown everywhere)."""
-    out: dict[Cell, str] = {}
-    reason_columns = {name: published[name]["reason"].fillna("").astype(str).tolist() for name in pub.kinds}
-    for cell, places in pub.places.items():
-        found = [reason_columns[f][i] for f, i, _ in places if reason_columns[f][i] in REASONS]
-        out[cell] = min(found, key=REASONS.index) if found else ""
-    return out
-
-
 def count_knowledge(
-    pub: Model, truth: Model | None, reasons: dict[Cell, str], min_n: int, min_count: int
+    pub: Model,
+    truth: Model | None,
+    published: Mapping[str, pd.DataFrame],
+    min_n: int,
+    min_count: int,
+    pct_decimals: int = 0,
 ) -> tuple[dict[Cell, tuple[float, float]], dict[Cell, float]]:
     """What the attacker knows of every count cell, and the width each withheld one needs.
 
-    A published count is exact. A withheld count is small (1 to min_count - 1) or at least
-    min_count: every nonzero count below min_count is withheld by the primary rule, and
-    complements are chosen among published, nonzero counts. The attacker is credited with
-    knowing which counts are the small ones and which are zero (from the private tables;
-    without them, the smallest count of a row saying ``count_below_min_count`` is taken as
-    the small one).
-    Exceptions: the counts of a share or distribution withheld because its n is below min_n
-    may be anything from 0; an item's n_paired is below min_n when its row says
-    ``n_below_min_n`` and at least min_n when it says ``secondary``.
+    The attacker reads only what is public: the tables and the rules (docs/disclosure.md),
+    not why a value is withheld (no reason is published). So:
 
-    Small counts are sensitive: they need the width of the rule's own interval (min_count - 2),
-    i.e. the published numbers must not narrow it at all. Other withheld cells are complements:
-    they need no protection (their interval is not computed).
+    - a published count is exact; a count printed only as a rounded percentage of a known n
+      (improved / unchanged / declined) lies in the integers that round to it;
+    - a withheld count is a whole number of at least 1, since zeros are always published,
+      except where a zero may hide too: the categories of a share below ``min_n``, the counts
+      behind the percentages of withheld means, the women without a subgroup value (at least
+      0);
+    - the relations, the inequalities and the cross-table identities (:func:`count_system`).
+
+    A withheld count is *sensitive* when a primary rule withheld it (1 to min_count - 1, or a
+    category of a share below min_n): its interval must stay at least ``min_count - 2`` wide
+    (what the rule itself leaves: 1 to 4), or its n if that is smaller. The requirement is
+    never lowered to what the published numbers allow: where they narrow it, disclose
+    withholds more. Complements need nothing (their interval is not computed).
     """
     bounds: dict[Cell, tuple[float, float]] = {}
     required: dict[Cell, float] = {}
-    small = min_count - 1.0
+    shared = _shared_places(pub)
+    public_zeros = _implied_zeros(pub)
     for cell, value in pub.values.items():
         if cell[3] == MEANS:
             continue
-        if not np.isnan(value):
+        if cell in pub.rounded:
+            interval = _from_percentage(cell, pub, truth, published, pct_decimals)
+            if interval is not None:
+                bounds[cell] = interval
+                continue
+        elif not np.isnan(value):
             bounds[cell] = (value, value)
             continue
-        reason = reasons.get(cell, "")
-        true = truth.values.get(cell) if truth is not None else None
-        if true == 0:  # credited: zeros are published, or implied where they are not printed
-            bounds[cell] = (0.0, 0.0)
-            continue
-        if true is None:  # no private tables: the row's smallest count is the small one
-            is_small = reason == REASONS[0] and cell[3] in ("n_paired", "count")
-            unknown = reason == REASONS[0] and not is_small
-        else:
-            is_small, unknown = 0 < true <= small, False
-        if is_small:
-            bounds[cell], required[cell] = (1.0, small), min_count - 2.0
-            if cell in pub.residual:  # women without a subgroup value: nothing to tell of them
-                required[cell] = 0.0
-            continue
-        required[cell] = min_count - 2.0 if unknown else 0.0
-        lo, hi = float(min_count), INF
-        if cell in pub.total_of and _below_min_n(pub.total_of[cell], pub, truth, min_n):
-            lo = 0.0  # below min_n, a share shows no count, zeros included
-        elif cell[0] == pub.scores_name and cell[3] == "n_paired":
-            if reason == REASONS[1]:
-                hi = min_n - 1.0
-            elif reason == REASONS[2]:
-                lo = max(lo, min_n)
-        if unknown:
-            lo = 1.0
-        bounds[cell] = (lo, hi)
+        true = truth.values.get(cell, np.nan) if truth is not None else np.nan
+        required[cell] = _count_required(cell, true, pub, truth, min_n, min_count)
+        if cell in public_zeros:
+            required[cell] = 0.0  # a published 0 above it says so already: nothing to protect
+        zero = cell in shared or _zero_may_hide(cell, pub, truth, min_n)
+        bounds[cell] = (0.0 if zero else 1.0, INF)
     return bounds, required
+
+
+def _implied_zeros(pub: Model) -> set[Cell]:
+    """Cells that a published 0 of a larger unit makes 0 (nobody in the country is in a
+    category: nobody in any OCMW is), whatever is withheld below it."""
+    kids_of: dict[Cell, list[Cell]] = defaultdict(list)
+    for parent, kids in pub.relations():
+        if parent[3] != MEANS:
+            kids_of[parent].extend(kids)
+    out: set[Cell] = set()
+    stack = [c for c, v in pub.values.items() if v == 0 and c[3] != MEANS and c not in pub.rounded]
+    while stack:
+        for kid in kids_of.get(stack.pop(), ()):
+            if kid not in out:
+                out.add(kid)
+                stack.append(kid)
+    return out
+
+
+def _shared_places(pub: Model) -> set[Cell]:
+    """Cells that another withheld cell can hide, zeros included: every column that prints
+    them prints another cell too (a share's yes and its implied no; the counts behind the
+    percentages of a row, which its means hide), or nothing prints them at all."""
+    owners: dict[tuple[str, int, str], set[Cell]] = defaultdict(set)
+    for cell, places in pub.places.items():
+        for family, row, columns in places:
+            for column in columns:
+                owners[(family, row, column)].add(cell)
+    out = set()
+    for cell in pub.values:
+        places = pub.places.get(cell, [])
+        if all(len(owners[(f, r, c)]) > 1 for f, r, columns in places for c in columns):
+            out.add(cell)
+    return out
+
+
+def _from_percentage(
+    cell: Cell, pub: Model, truth: Model | None, published: Mapping[str, pd.DataFrame], decimals: int
+) -> tuple[float, float] | None:
+    """The whole numbers a published percentage of a known n allows (None: not published)."""
+    total, family, column, row = pub.rounded[cell]
+    pct = pd.to_numeric(pd.Series([published[family][column].iloc[row]]), errors="coerce").iloc[0]
+    n = pub.values.get(total, np.nan)
+    if np.isnan(n) and truth is not None:
+        n = truth.values.get(total, np.nan)  # credited: every n_paired
+    if pd.isna(pct) or np.isnan(n):
+        return None
+    half = 0.5 * 10.0**-decimals
+    return float(math.ceil(n * (pct - half) / 100 - TOL)), float(math.floor(n * (pct + half) / 100 + TOL))
+
+
+def _zero_may_hide(cell: Cell, pub: Model, truth: Model | None, min_n: int) -> bool:
+    """Whether a withheld count may be 0 by the rules: the women without a subgroup value
+    (never printed), and the categories of a share below min_n (no count shown at all)."""
+    if cell in pub.residual:
+        return True
+    return cell in pub.total_of and _below_min_n(pub.total_of[cell], pub, truth, min_n)
+
+
+def _count_required(
+    cell: Cell, true: float, pub: Model, truth: Model | None, min_n: int, min_count: int
+) -> float:
+    """The width a withheld count needs: ``min_count - 2`` (capped by its n) for the counts a
+    primary rule withholds; 0 for complements and the women without a subgroup value."""
+    if cell in pub.residual:
+        return 0.0
+    need = min_count - 2.0
+    if cell in pub.total_of:
+        n = truth.values.get(pub.total_of[cell], np.nan) if truth is not None else np.nan
+        if not np.isnan(n):
+            need = min(need, n)
+            if n < min_n:
+                return need  # below min_n every category count is protected, zeros included
+    if np.isnan(true):
+        return need  # no private tables: every withheld count is taken as sensitive
+    return need if 0 < true < min_count else 0.0
 
 
 def _below_min_n(total: Cell, pub: Model, truth: Model | None, min_n: int) -> bool:
@@ -282,14 +339,13 @@ def _below_min_n(total: Cell, pub: Model, truth: Model | None, min_n: int) -> bo
     return bool(np.isnan(n) or n < min_n)
 
 
-def _mean_required(
-    cell: Cell, pub: Model, truth: Model | None, reasons: dict[Cell, str], min_n: int, width: float
-) -> float:
-    """Means withheld by a primary rule need `width`; complements need nothing."""
+def _mean_required(cell: Cell, pub: Model, truth: Model | None, min_n: int, width: float) -> float:
+    """Means withheld by a primary rule need `width`; complements need nothing. Without the
+    private tables every withheld mean is taken as primary."""
     if truth is not None and cell in truth.values:
         n, unit_n = truth.values[cell], truth.unit_n.get(cell[1], min_n)
         return width if n < min_n or unit_n < min_n else 0.0
-    return width if reasons.get(cell, "") in PRIMARY else 0.0
+    return width
 
 
 def _item_range(
@@ -307,13 +363,28 @@ def _item_range(
     return float(lo), float(hi)
 
 
-def count_system(pub: Model, bounds: dict[Cell, tuple[float, float]]) -> System:
-    """Every count cell, the relations between them and the inequalities between counts."""
+def count_system(pub: Model, bounds: dict[Cell, tuple[float, float]], truth: Model | None = None) -> System:
+    """Every count cell, the relations between them and the inequalities between counts.
+
+    Besides the sums: within a unit, paired <= baseline, endline <= women and an item's
+    counts <= the unit's; a share's or distribution's n <= the unit's women (and a share of
+    a change <= its paired women); and every identity that holds between a share's n and a
+    unit count (credited from the private tables: an analyst can guess them from the
+    definitions and confirm them on the published units).
+    """
     system = System()
     system.bounds = dict(bounds)
     for parent, kids in pub.relations():
         if parent[3] != MEANS:
             system.equal({parent: 1.0, **{k: -1.0 for k in kids}})
+    for parent, (kid,) in identities(truth) if truth is not None else ():
+        system.equal({parent: 1.0, kid: -1.0})
+    units = pub.units_name
+    for cell in list(bounds):
+        if cell[3] == TOTAL and cell[0] != units and (units, cell[1], "", "n_women") in bounds:
+            system.at_most({cell: 1.0, (units, cell[1], "", "n_women"): -1.0})
+            if "@change" in cell[2]:
+                system.at_most({cell: 1.0, (units, cell[1], "", "n_paired"): -1.0})
     units = pub.units_name
     for unit, level in pub.level.items():
         if level in LEVELS:
@@ -450,6 +521,7 @@ def _intervals(
     targets: list[Cell],
     enough: dict[Cell, float] | None = None,
     cache: dict | None = None,
+    integer: bool = False,
 ) -> dict[Cell, tuple[float, float, bool]]:
     """Min and max of every target cell over the system, component by component.
 
@@ -497,6 +569,7 @@ def _intervals(
         if cache is not None:  # the repair rounds of disclose re-audit mostly unchanged parts
             rows_key = sorted((tuple(sorted(coefs.items())), lo, hi) for coefs, lo, hi in by_root[root])
             key = (
+                integer,
                 tuple(cells),
                 tuple(system.bounds[c] for c in cells),
                 tuple(rows_key),
@@ -505,7 +578,7 @@ def _intervals(
             if key in cache:
                 out.update(cache[key])
                 continue
-        program = _Program(cells, by_root[root], system.bounds)
+        program = _Program(cells, by_root[root], system.bounds, integer)
         if enough:  # programs that push all targets at once prove most of them
             program.sweep({t: enough.get(t, INF) for t in wanted})
         solved = {t: program.min_max(t, (enough or {}).get(t, INF)) for t in wanted}
@@ -536,8 +609,9 @@ class _Program:
     large count components).
     """
 
-    def __init__(self, cells: list[Cell], rows: list[Row], bounds: dict) -> None:
+    def __init__(self, cells: list[Cell], rows: list[Row], bounds: dict, integer: bool = False) -> None:
         self.index = {c: i for i, c in enumerate(cells)}
+        self.integer = integer
         n = len(cells)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = n, len(rows)
@@ -557,6 +631,7 @@ class _Program:
         lp.a_matrix_.value_ = matrix.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, len(rows)
         self.lp = lp
+        self.matrix = matrix
         self.columns = np.arange(n, dtype=np.int32)
         # every solution found is a point the attacker cannot exclude: keep their span
         self.seen_lo = np.full(n, INF)
@@ -580,9 +655,34 @@ class _Program:
         if status != highspy.HighsModelStatus.kOptimal:
             raise DisclosureError(f"the audit's linear program failed ({solver.modelStatusToString(status)})")
         x = np.asarray(solver.getSolution().col_value)
+        if self.integer and not _integral(x):
+            return x  # not a world an attacker of whole numbers has to consider
         self.seen_lo = np.minimum(self.seen_lo, x)
         self.seen_hi = np.maximum(self.seen_hi, x)
         return x
+
+    def _solve_integer(self, cost: np.ndarray) -> np.ndarray | None:
+        """Minimise cost . x over whole numbers (HiGHS branch and bound through scipy's milp).
+
+        Needed only where the linear program's optimum is fractional: the sums along a tree
+        have whole-number optima already, but the rounded percentages and the identities
+        can cut a corner off (four withheld 1-4 counts under a total of 4 are each 1).
+        """
+        lp = self.lp
+        res = milp(
+            cost,
+            constraints=LinearConstraint(self.matrix, lp.row_lower_, lp.row_upper_),
+            integrality=np.ones(len(cost)),
+            bounds=Bounds(lp.col_lower_, lp.col_upper_),
+        )
+        if res.status == 0 and res.x is not None:
+            x = np.round(res.x)
+            self.seen_lo = np.minimum(self.seen_lo, x)
+            self.seen_hi = np.maximum(self.seen_hi, x)
+            return x
+        if res.status == 2:
+            raise DisclosureError("the published counts are inconsistent: no whole-number solution exists")
+        return None  # unbounded
 
     def sweep(self, enough: dict[Cell, float], rounds: int = 8) -> None:
         """Minimise, then maximise, the sum of the targets not yet proven, round after round.
@@ -626,11 +726,18 @@ class _Program:
             cost = np.zeros(len(self.index))
             cost[i] = sign
             x = self._solve(cost)
+            if x is not None and self.integer and not _integral(x):
+                x = self._solve_integer(cost)
             result.append(-sign * INF if x is None else float(x[i]))
         return result[0], result[1], True
 
 
 _LOADED: list = [None]
+
+
+def _integral(x: np.ndarray) -> bool:
+    """Whether a solution is a point of whole numbers (then it is also the integer optimum)."""
+    return bool(np.all(np.abs(x - np.round(x)) <= TOL))
 
 
 def _solve_counts(
@@ -639,22 +746,8 @@ def _solve_counts(
     """Audit rows for every withheld count (intervals rounded inwards to integers)."""
     withheld = [c for c, (lo, hi) in system.bounds.items() if lo != hi]
     wanted = {c: required[c] for c in withheld if required[c] > 0}
-    solved = _intervals(system, list(wanted), enough=None if exact else wanted, cache=cache)
+    solved = _intervals(system, list(wanted), enough=None if exact else wanted, cache=cache, integer=True)
     solved = {c: _inwards(*v) for c, v in solved.items()}
-    narrow = [c for c, (lo, hi, _) in solved.items() if hi - lo < required[c] - TOL]
-    if narrow:  # what do the rules alone allow? Nothing published can be asked to do better
-        # The rules publish a share's n (its population) even where they withhold its split,
-        # and zeros; so those stay known, and every other published count is forgotten:
-        # every relation holding one is dropped. (Keeping it with that count free would bind a
-        # little more, so dropping it can only widen the rules' interval: the requirement gets
-        # no weaker. And the program stays as small as the withheld cells.)
-        forgotten = {c for c, (lo, hi) in system.bounds.items() if lo == hi and hi > 0 and c[3] != TOTAL}
-        rules_only = System()
-        rules_only.rows = [row for row in system.rows if forgotten.isdisjoint(row[0])]
-        rules_only.bounds = dict(system.bounds)
-        for cell, (lo, hi, _) in _intervals(rules_only, narrow, cache=cache).items():
-            lo, hi, _ = _inwards(lo, hi, True)
-            required[cell] = min(required[cell], hi - lo)
     out = []
     for cell in withheld:
         lo, hi, exact = solved.get(cell, (np.nan, np.nan, False))

@@ -56,6 +56,10 @@ COUNT = "count"
 TOTAL = "n"
 UNKNOWN = "unknown"  # the subgroup value of women whose value is missing
 MEAN_QUANTITIES = ("mean_baseline", "mean_endline", "mean_diff")
+#: The shares of paired women whose score went up, stayed, went down: with n_paired known,
+#: a rounded percentage pins the count (28 % of 7 is 2), so each is a count cell of its own.
+SIGNS = (("improved", "pct_improved"), ("unchanged", "pct_unchanged"), ("declined", "pct_declined"))
+SIGN_COLUMNS = tuple(column for _, column in SIGNS)
 #: Columns of a scores-like row that are neither identifiers nor counts.
 _ID_COLUMNS = {"level", "unit", "item", "group", "subgroup", "value", "status", "reason"}
 #: Columns of a tests row that give its n away (df = n - 1).
@@ -151,6 +155,9 @@ class Model:
         their counts tell no attribute of anyone (only that a value is missing).
     label
         Cell -> (family, level, unit, key) as a reviewer reads it.
+    rounded
+        Count cell printed only as a rounded percentage -> (the cell of its n, family, column,
+        row): the shares of women improved, unchanged or declined of a scores row.
     mean_sources
         Means cell -> the (family, row, decimals) that print its mean_diff (scores or
         subgroups row first, then tests rows).
@@ -170,6 +177,7 @@ class Model:
     residual: set[Cell] = field(default_factory=set)
     label: dict[Cell, tuple[str, str, str, str]] = field(default_factory=dict)
     mean_sources: dict[Cell, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
+    rounded: dict[Cell, tuple[Cell, str, str, int]] = field(default_factory=dict)
     units_name: str = "units"
     scores_name: str | None = None
 
@@ -283,6 +291,33 @@ def _add_scores(m: Model, name: str, df: pd.DataFrame) -> None:
         cell = (name, unit, item, MEANS)
         m.add(cell, counts["n_paired"][i], (name, i, stats), label)
         m.mean_sources[cell].append((name, i))
+    _add_signs(m, name, name, df, df["unit"].astype(str).tolist())
+
+
+def _add_signs(m: Model, scores: str, name: str, df: pd.DataFrame, units: list[str]) -> None:
+    """The counts of paired women improved, unchanged and declined behind a row's percentages:
+    they add up to the row's n_paired, and along every relation like any count."""
+    if not set(SIGN_COLUMNS) <= set(df.columns):
+        return
+    pct = {column: _floats(df[column]) for column in SIGN_COLUMNS}
+    for i, (unit, item) in enumerate(zip(units, df["item"].astype(str), strict=True)):
+        total = (scores, unit, item, "n_paired")
+        n = m.values.get(total, np.nan)
+        kids = []
+        for sign, column in SIGNS:
+            cell = (scores, unit, f"{item}|{sign}", COUNT)
+            value = pct[column][i] * n / 100
+            label = (name, m.label[total][1], m.label[total][2], f"{m.label[total][3]}/{sign}")
+            m.add(
+                cell,
+                float(np.round(value)) if not np.isnan(value) else np.nan,
+                (name, i, SIGN_COLUMNS),
+                label,
+            )
+            m.total_of[cell] = total
+            m.rounded[cell] = (total, name, column, i)
+            kids.append(cell)
+        m.margins.append((total, kids))
 
 
 def _add_subgroups(m: Model, name: str, df: pd.DataFrame, units: pd.DataFrame) -> None:
@@ -305,14 +340,17 @@ def _add_subgroups(m: Model, name: str, df: pd.DataFrame, units: pd.DataFrame) -
         cell = (scores, pseudo, item, MEANS)
         m.add(cell, counts["n_paired"][i], (name, i, stats), label)
         m.mean_sources[cell].append((name, i))
+    pseudos_of_rows = [pseudo_unit(*r) for r in ids[["unit", "subgroup", "value"]].itertuples(index=False)]
+    _add_signs(m, scores, name, df, pseudos_of_rows)
     for (unit, subgroup), pseudos in sorted(partitions.items()):
         residual = pseudo_unit(unit, subgroup, UNKNOWN)
         m.level[residual] = SUBGROUP_LEVEL
         for item in sorted({c[2] for c in m.values if c[0] == scores and c[1] in pseudos}):
-            for q in [*counts, MEANS]:  # women without a value: the unit minus the values
+            quantities = [COUNT] if "|" in item else [*counts, MEANS]
+            for q in quantities:  # women without a value: the unit minus the values
                 source = "n_paired" if q == MEANS else q
-                rest = m.values[(scores, unit, item, source)] - sum(
-                    m.values[(scores, p, item, source)] for p in pseudos
+                rest = m.values.get((scores, unit, item, source), np.nan) - sum(
+                    m.values.get((scores, p, item, source), np.nan) for p in pseudos
                 )
                 cell = (scores, residual, item, q)
                 m.add(cell, rest, None, (name, "national", unit, f"{subgroup}={UNKNOWN}/{item}"))
@@ -362,9 +400,13 @@ def _add_shares(m: Model, name: str, df: pd.DataFrame) -> None:
     rows = df[["level", "unit", "indicator", "wave"]].astype(str)
     ns, yeses = _floats(df["n"]), _floats(df["count"])
     waves: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for i, (level, unit, indicator, wave) in enumerate(rows.itertuples(index=False)):
+    for i, (_, unit, indicator, wave) in enumerate(rows.itertuples(index=False)):
         waves[(unit, indicator)].append((i, wave))
-        if wave == "change":
+    # A change row with a count of its own (a share measured on the change, such as progress
+    # on the domains: no baseline or endline row) is a share like any other: n, yes and no.
+    own_count = {i for rows_w in waves.values() if all(w == "change" for _, w in rows_w) for i, _ in rows_w}
+    for i, (level, unit, indicator, wave) in enumerate(rows.itertuples(index=False)):
+        if wave == "change" and i not in own_count:
             continue
         key = f"{indicator}@{wave}"
         n, yes = ns[i], yeses[i]
@@ -382,7 +424,7 @@ def _add_shares(m: Model, name: str, df: pd.DataFrame) -> None:
             kids.append(cell)
         m.margins.append((total, kids))
     for (unit, indicator), rows_w in sorted(waves.items()):
-        change = [i for i, w in rows_w if w == "change"]
+        change = [i for i, w in rows_w if w == "change" and i not in own_count]
         measured = [w for _, w in rows_w if w != "change"]
         if not change:
             continue
@@ -449,3 +491,19 @@ def _add_distributions(m: Model, name: str, df: pd.DataFrame) -> None:
                     expected="single-choice categories that cover every answer, or multi = true",
                 )
             m.margins.append((total, kids))
+
+
+def identities(m: Model) -> list[Relation]:
+    """Cross-table identities an analyst can read off the definitions: a share's or a
+    distribution's ``n`` that equals one of its unit's counts (everyone asked, everyone with a
+    baseline ...). Taken from the model's known values, each as a relation of one member
+    (``unit count = n``), so that withholding one side withholds the other."""
+    out: list[Relation] = []
+    for cell, value in sorted(m.values.items()):
+        if cell[3] != TOTAL or cell[0] == m.units_name or np.isnan(value):
+            continue
+        for q in UNIT_COUNTS:
+            count = (m.units_name, cell[1], "", q)
+            if m.values.get(count, np.nan) == value:
+                out.append((count, [cell]))
+    return out

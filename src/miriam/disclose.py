@@ -29,6 +29,7 @@ from miriam.cells import (
     Model,
     Relation,
     build,
+    identities,
     statistic_columns,
 )
 
@@ -99,6 +100,10 @@ def primary(m: Model, *, min_n: int, min_count: int) -> dict[Cell, str]:
             withheld[cell] = "count_below_min_count"
         elif cell in m.total_of and 0 < m.values[m.total_of[cell]] < min_n:
             withheld[cell] = "n_below_min_n"
+    for cell, (total, *_) in m.rounded.items():  # printed with the means: hidden with them too
+        means = total[:3] + (MEANS,)
+        if means in withheld and cell not in withheld:
+            withheld[cell] = withheld[means]
     return withheld
 
 
@@ -202,7 +207,7 @@ def count_groups(m: Model) -> dict[str, list[Cell]]:
     """
     groups: dict[str, list[Cell]] = defaultdict(list)
     for cell, value in sorted(m.values.items()):
-        if cell[0] in m.core and cell[3] != MEANS and value > 0:
+        if cell[0] in m.core and cell[3] != MEANS and value > 0 and cell not in m.rounded:
             groups[cell[1]].append(cell)
     return groups
 
@@ -335,7 +340,7 @@ def disclose(
     m = build(tables)
     withheld = primary(m, min_n=min_n, min_count=min_count)
     rules = {c: _primary_rule(r, min_n, min_count) for c, r in withheld.items()}
-    rels = m.relations()
+    rels = m.relations() + identities(m)
     rules.update(secondary(m, rels, withheld, min_count))
     cache: dict = {}
     for _ in range(max_repairs + 1):
@@ -381,24 +386,47 @@ def _repair(
             around[member].append(relation)
     for target in failing:
         rule = f"secondary: audit repair for {_label(target)}"
-        # the least protected relation first: the one with the fewest withheld members
-        ranked = sorted(around[target], key=lambda r: sum(c in withheld for c in (r[0], *r[1])))
-        for relation in ranked:
-            if relation[0] in touched:
-                break  # this round has added next to it already: audit again first
-            choice = _complement(target, relation, m, withheld, min_count)
-            if choice is not None:
-                before = set(withheld)
-                _withhold(choice, rule, withheld, rules, groups)
-                added = True
-                # The complement took its unit's other counts with it (one fate): every
-                # relation they are in has changed, so the values there are audited again
-                # before anything more is withheld next to them.
-                for cell in set(withheld) - before:
-                    touched.update(r[0] for r in around[cell])
-                touched.add(relation[0])
-                break
+        choice, relation = _nearest_complement(target, around, m, withheld, min_count)
+        if choice is None or relation[0] in touched:
+            continue  # nothing left to withhold, or this round has added next to it already
+        before = set(withheld)
+        _withhold(choice, rule, withheld, rules, groups)
+        added = True
+        # The complement took its unit's other counts with it (one fate): every relation they
+        # are in has changed, so the values there are audited again before anything more is
+        # withheld next to them.
+        for cell in set(withheld) - before:
+            touched.update(r[0] for r in around[cell])
+        touched.add(relation[0])
     return added
+
+
+def _nearest_complement(
+    target: Cell, around: Mapping[Cell, list[Relation]], m: Model, withheld: dict[Cell, str], min_count: int
+) -> tuple[Cell | None, Relation | None]:
+    """The published member to withhold next to a value the audit could narrow.
+
+    First in the value's own relations, the least protected first (the fewest withheld
+    members); when every member of those is withheld already (four small OCMWs under a
+    withheld region total that the other regions give away), one relation further out, through
+    the withheld members (the region total's own relation), up to three steps: the attacker
+    got there through them, so that is where the gap is.
+    """
+    frontier, seen = [target], {target}
+    for _ in range(4):
+        further = []
+        for cell in frontier:
+            ranked = sorted(around[cell], key=lambda r: (sum(c in withheld for c in (r[0], *r[1])), r[0]))
+            for relation in ranked:
+                choice = _complement(cell, relation, m, withheld, min_count)
+                if choice is not None:
+                    return choice, relation
+                for member in (relation[0], *relation[1]):
+                    if member in withheld and member not in seen:
+                        seen.add(member)
+                        further.append(member)
+        frontier = further
+    return None, None
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -448,13 +476,11 @@ def publish(
             log_rows.append(
                 (name, out.at[i, "level"], out.at[i, "unit"], keys[i], "|".join(ordered), reason, rules[top])
             )
-        out["reason"] = pd.array([reasons.get(i, "") for i in range(len(out))], dtype="string")
-        if kind != "units":
-            status = ["withheld" if i in reasons else "published" for i in range(len(out))]
-            out.insert(len(out.columns) - 1, "status", pd.array(status, dtype="string"))
+        # No status or reason column: which value is small and which is a complement is for
+        # reviewers only (the log); published, it would bound the withheld values.
         published[name] = out
     units_name = m.units_name
-    published[units_name] = _unit_flags(published, m, withheld)
+    published[units_name] = _unit_flags(published, m)
     order = {level: i for i, level in enumerate(LEVELS)}
     log = pd.DataFrame(log_rows, columns=LOG_COLUMNS).astype("string")
     log = log.assign(_l=log["level"].map(order)).sort_values(["table", "_l", "unit", "key"], kind="stable")
@@ -472,11 +498,27 @@ def _rounded(df: pd.DataFrame, kind: str, mean_decimals: int, pct_decimals: int)
     for column in rounded:
         if pd.api.types.is_numeric_dtype(out[column]):
             places = decimals(kind, column, mean_decimals, pct_decimals)
-            out[column] = out[column].astype("float64").round(places)
+            out[column] = round_half_up(out[column].astype("float64"), places)
     for column in _INTEGER_COLUMNS & set(out.columns):
         if pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].astype("Int64")
     return out
+
+
+def round_half_up(values: pd.Series, places: int) -> pd.Series:
+    """Round as the report prints (4.25 -> 4.3, -0.05 -> -0.1), not half to even as numpy does:
+    a table and its sentence must show the same digit. The decimal is taken from the shortest
+    repr of each float (so 4.25, stored as 4.2499999..., still rounds up)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    quantum = Decimal(1).scaleb(-places)
+
+    def one(v: float) -> float:
+        if np.isnan(v) or np.isinf(v):
+            return v
+        return float(Decimal(repr(float(v))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+    return values.map(one).astype("float64")
 
 
 def row_keys(df: pd.DataFrame, kind: str) -> list[str]:
@@ -495,31 +537,19 @@ def row_keys(df: pd.DataFrame, kind: str) -> list[str]:
     return df["measure"].astype(str).tolist()
 
 
-def _unit_flags(published: dict[str, pd.DataFrame], m: Model, withheld: dict[Cell, str]) -> pd.DataFrame:
+def _unit_flags(published: dict[str, pd.DataFrame], m: Model) -> pd.DataFrame:
     """`published` is True when at least one of a unit's items has its means shown: what a
-    chart or a factsheet of the unit needs. Its counts may still be withheld (a complement of
-    a smaller neighbour's): the factsheet then prints the results without n. `reason` gives
-    the counts' reason, or for an unpublished unit the most telling reason of its means.
-    """
+    chart or a factsheet of the unit needs (its counts may still be withheld, as a complement
+    of a smaller neighbour's: the factsheet then prints the results without n). It says
+    nothing the items table does not."""
     units = published[m.units_name].copy()
-    item_reasons: dict[str, list[str]] = defaultdict(list)
-    for cell, reason in withheld.items():
-        if cell[3] == MEANS:
-            item_reasons[cell[1]].append(reason)
-    shown: set[str] = set()
     if m.scores_name:
         scores = published[m.scores_name]
         shown = set(scores.loc[scores["mean_diff"].notna(), "unit"].astype(str))
-    flags, reasons = [], []
-    for unit, reason in zip(units["unit"].astype(str), units["reason"], strict=True):
-        ok = unit in shown if m.scores_name else reason == ""
-        flags.append(ok)
-        if not ok:
-            means = min(item_reasons.get(unit, ["n_below_min_n"]), key=REASONS.index)
-            reason = min((r for r in (reason, means) if r), key=REASONS.index)
-        reasons.append(reason)
+        flags = [unit in shown for unit in units["unit"].astype(str)]
+    else:
+        flags = [True] * len(units)
     units["published"] = pd.array(flags, dtype="boolean")
-    units["reason"] = pd.array(reasons, dtype="string")
     return units
 
 

@@ -1,5 +1,6 @@
-# The privacy gate: everything under results/ comes out of this rule (or is a count of the
-# processing itself, such as the reconciliation). Report and figure rules read only results/.
+# The privacy gate: everything under results/ comes out of this rule. Report and figure rules
+# read only results/. The audit and the log (which value is small, which a complement) are for
+# reviewers only: qa/<cohort>/ (owner-only), never published.
 # File names: the score family is published as items.{parquet,csv}.
 PUBLISHED_NAME = {family: family for family in INDICATOR_FAMILIES} | {"scores": "items"}
 
@@ -27,7 +28,7 @@ rule disclose_indicators:
             for family in INDICATOR_FAMILIES
         },
         disclosure_log=report(
-            "results/{cohort}/disclosure_log.csv",
+            "qa/{cohort}/disclosure_log.csv",
             caption="../report/disclosure_log.rst",
             category="Disclosure control",
         ),
@@ -37,7 +38,7 @@ rule disclose_indicators:
             category="Indicators",
         ),
         audit=report(
-            "results/{cohort}/disclosure_audit.csv",
+            "qa/{cohort}/disclosure_audit.csv",
             caption="../report/disclosure_audit.rst",
             category="Disclosure control",
         ),

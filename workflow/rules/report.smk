@@ -10,7 +10,6 @@ rule write_report_sources:
         subgroups=rules.disclose_indicators.output.subgroups,
         reach=rules.disclose_indicators.output.reach,
         followup=rules.disclose_indicators.output.followup,
-        disclosure_log=rules.disclose_indicators.output.disclosure_log,
         reconciliation=rules.clean_responses.output.reconciliation,
         manifest=rules.write_manifest.output[0],
         trend_reach=rules.compute_trend.output.reach,
