@@ -10,6 +10,7 @@ from helpers import (
     GROUPS_PATH,
     INSTRUMENT_PATH,
     OCMW_PATH,
+    TEST_KEY,
     TEST_KEY_ENV,
     CohortBuilder,
     make_nrn,
@@ -36,10 +37,11 @@ def groups() -> dict[str, Any]:
 @pytest.fixture
 def pipeline_config(tmp_path, monkeypatch) -> dict[str, Any]:
     """config/config.yaml as shipped, with a hermetic pseudonym-key set-up: the key variable
-    is unset and the key file does not exist, so only the cohort's demo key is available."""
+    holds the test key (helpers.TEST_KEY) and the key file does not exist. The builder's
+    cohorts are real cohorts (`demo: false`): a demo cohort accepts generated exports only."""
     data = miriam_config.load_config(CONFIG_PATH)
     data["pseudonym"] = {"key_env": TEST_KEY_ENV, "key_file": str(tmp_path / "no-such.key")}
-    monkeypatch.delenv(TEST_KEY_ENV, raising=False)
+    monkeypatch.setenv(TEST_KEY_ENV, TEST_KEY)
     return data
 
 

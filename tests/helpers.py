@@ -30,8 +30,11 @@ OCMW_PATH = ROOT / "config" / "reference" / "ocmw.csv"
 GROUPS_PATH = ROOT / "config" / "reference" / "groups.yaml"
 CONFIG_PATH = ROOT / "config" / "config.yaml"
 
-# A test key: never the demo key, so that tests notice where a pseudonym came from.
-TEST_KEY_ENV = "MIRIAM_TEST_PSEUDONYM_KEY_UNSET"
+# The key of the cohorts tests build by hand (real cohorts, `demo: false`): strong enough for
+# the key check (docs/stages/ingest.md), and never the demo key, so that tests notice where a
+# pseudonym came from. Public, for tests only.
+TEST_KEY_ENV = "MIRIAM_TEST_PSEUDONYM_KEY"
+TEST_KEY = "5f0c9e2b7a41d3886c1e4f90b2a7d5e31c8f6a0d9e4b72c5a13f8e6d0b9c2a47"
 
 # Projects of the test cohort: two single-OCMW projects and one consortium of two OCMWs.
 TEST_PROJECTS = [
@@ -222,7 +225,7 @@ class CohortBuilder:
         exports: list[dict[str, Any]],
         *,
         name: str = "test-2023-2024",
-        demo: bool = True,
+        demo: bool = False,
         projects: list[dict[str, Any]] | None = None,
         window: dict[str, str] | None = None,
         **extra: Any,

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from miriam import demo_marker
+
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
@@ -70,6 +72,8 @@ def change_one_ocmw(workdir: Path) -> str:
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
+    # A demo cohort takes only exports its generator vouches for: vouch for this deliberate edit.
+    demo_marker.record([path])
     return "one Antwerpen score in raw/demo/2023-2024/beginmeting_nl.csv"
 
 

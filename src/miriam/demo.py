@@ -54,6 +54,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.writer.excel import ExcelWriter
 
+from miriam import demo_marker
 from miriam.config import FOLLOWUP, Cohort, Export, Instrument
 from miriam.errors import ConfigError
 
@@ -325,6 +326,9 @@ def generate_cohort(
 ) -> list[Path]:
     """Write every export of the demo `cohort` under `root`; return the written paths.
 
+    Also writes the marker beside them (:mod:`miriam.demo_marker`) that ingest requires of a
+    demo cohort.
+
     With ``canaries=True`` (or ``synthetic: {canaries: true}`` in the cohort) every direct
     identifier and remark carries a distinctive string (first names ``Canaryfirstname...``,
     last names ``Zzcanary...``, case managers ``Canarycasemanager...``, remarks
@@ -344,6 +348,7 @@ def generate_cohort(
             content = _xlsx_bytes(data, export, created)
         _write_atomic(path, content)
         written.append(path)
+    demo_marker.record(written)  # ingest accepts a demo cohort's exports only if listed there
     return written
 
 

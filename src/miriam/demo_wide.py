@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from miriam import demo_marker
 from miriam.config import Cohort, Instrument
 
 # Baseline means and gains of the ten domains (the 2018-2019 report's order).
@@ -36,7 +37,7 @@ DROPOUT = 0.25
 
 
 def generate_wide(cohort: Cohort, instrument: Instrument, reference: pd.DataFrame, root: Path) -> list[Path]:
-    """Write the cohort's single wide export (CSV) and return its path."""
+    """Write the cohort's single wide export (CSV) and its demo marker; return the export's path."""
     (export,) = cohort.exports
     params = cohort.raw["synthetic"]
     rng = np.random.default_rng(params["seed"])
@@ -57,6 +58,7 @@ def generate_wide(cohort: Cohort, instrument: Instrument, reference: pd.DataFram
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(buffer.getvalue().encode(export.encoding or "utf-8"))
     os.replace(tmp, path)
+    demo_marker.record([path])  # ingest accepts a demo cohort's exports only if listed there
     return [path]
 
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from miriam import nrn, parse
+from miriam import demo_marker, nrn, parse
 from miriam.config import ALL_WAVES, FOLLOWUP, Cohort, Export, Instrument, Variable
 from miriam.errors import ConfigError, InputError
 from miriam.io import sha256_file
@@ -38,29 +41,109 @@ OCMW_EXPECTED = "an OCMW of config/reference/ocmw.csv"
 # --- the pseudonym key ---------------------------------------------------------------------
 
 
+# A real key carries at least 128 bits (docs/stages/ingest.md, "The pseudonym key"). The check
+# reads the key only to judge it: the HMAC still uses the key's text as it is (a decoded hex
+# key would give every existing cohort new pseudonyms).
+MIN_KEY_BITS = 128
+MIN_KEY_DISTINCT = 8
+KEY_HOWTO = (
+    "Make one with: mkdir -p ~/.config/miriam && "
+    'python3 -c "import secrets; print(secrets.token_hex(32))" > ~/.config/miriam/pseudonym.key '
+    "&& chmod 600 ~/.config/miriam/pseudonym.key"
+)
+KEY_EXPECTED = (
+    f"a random secret of at least {MIN_KEY_BITS} bits: 32 or more hex characters, 22 or more "
+    "base64 characters (upper and lower case), or 32 or more characters of varied text, with at "
+    f"least {MIN_KEY_DISTINCT} different characters"
+)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
+
+
+def key_weakness(key: bytes) -> str | None:
+    """Why `key` (judged without surrounding whitespace) is too weak, or None when it is not.
+
+    The rule, simple on purpose (a guard against keys that are no secret, not a proof of
+    randomness): at least 8 different characters, and either hex of at least 32 characters
+    (4 bits each), base64 of at least 22 characters mixing upper and lower case (6 bits
+    each), or any other text of at least 32 characters whose character-frequency (Shannon)
+    estimate reaches 128 bits.
+    """
+    text = key.decode("utf-8", errors="replace").strip()
+    if not text:
+        return "it is empty"
+    distinct = len(set(text))
+    if distinct < MIN_KEY_DISTINCT:
+        return f"it has only {distinct} different character(s)"
+    n = len(text)
+    if _HEX.fullmatch(text):
+        what, bits = f"{n} hex characters", 4 * n
+    elif _BASE64.fullmatch(text) and re.search("[a-z]", text) and re.search("[A-Z]", text):
+        n = len(text.rstrip("="))
+        what, bits = f"{n} base64 characters", 6 * n
+    elif n < 32:
+        return f"{n} characters of text, fewer than 32"
+    else:
+        what, bits = (
+            f"{n} characters of text",
+            int(-sum(c * math.log2(c / n) for c in Counter(text).values())),
+        )
+    if bits < MIN_KEY_BITS:
+        return f"{what}: about {bits} bits, fewer than {MIN_KEY_BITS}"
+    return None
+
+
+def _checked_key(key: bytes, source: str, file: str | None) -> bytes:
+    weakness = key_weakness(key)
+    if weakness:
+        # A weak key makes the pseudonyms recomputable by anyone who tries the register numbers.
+        raise ConfigError(
+            f"the pseudonym key {source} is too weak ({weakness})",
+            file=file,
+            expected=KEY_EXPECTED,
+            hint=KEY_HOWTO,
+        )
+    return key
+
+
+def _check_key_file_mode(path: Path) -> None:
+    """A key file that its group or others can read or write is no secret: refuse it."""
+    mode = path.stat().st_mode & 0o777
+    if os.name == "posix" and mode & 0o077:
+        raise ConfigError(
+            f"the pseudonym key file can be read or written by other users (mode {mode:o})",
+            file=str(path),
+            expected="a key file that only its owner can read and write (mode 600)",
+            hint=f"Run: chmod 600 {path}",
+        )
+
+
 def pseudonym_key(cohort: Cohort, key_env: str, key_file: str) -> bytes:
     """The HMAC key: environment variable, else key file, else (demo cohorts only) the demo key.
 
+    A key from the environment or the key file is the secret of real cohorts: it must carry at
+    least 128 bits (:func:`key_weakness`), and the key file must be readable by its owner only.
     The key itself is never logged; only where it came from.
     """
     if os.environ.get(key_env):
         log.info("pseudonym key: from environment variable %s", key_env)
-        return os.environ[key_env].encode("utf-8")
+        # Used as it is (as before this check), so that existing pseudonyms stay the same.
+        key = os.environ[key_env].encode("utf-8")
+        return _checked_key(key, f"in environment variable {key_env}", None)
     path = Path(key_file).expanduser()
     if path.is_file():
+        _check_key_file_mode(path)
         key = path.read_bytes().strip()
-        if not key:
-            # An empty key would make the pseudonyms recomputable by anyone from the numbers.
-            raise ConfigError("the pseudonym key file is empty", file=str(path), expected="a secret key")
         log.info("pseudonym key: from key file %s", path)
-        return key
+        return _checked_key(key, "in this file", str(path))
     if cohort.demo and cohort.raw.get("demo_pseudonym_key"):
         log.info("pseudonym key: the documented demo key of cohort %s", cohort.name)
         return cohort.raw["demo_pseudonym_key"].encode("utf-8")
     raise ConfigError(
         f"no pseudonym key for cohort {cohort.name}",
         expected=f"the key in environment variable {key_env} or in the file {path}",
-        hint="Real cohorts need a secret key kept outside the repository (see README, 'Pseudonym key')",
+        hint="Real cohorts need a secret key kept outside the repository (see README, "
+        f"'Pseudonym key'). {KEY_HOWTO}",
     )
 
 
@@ -561,6 +644,8 @@ def ingest_cohort(
     for export in cohort.exports:
         check_declaration(export, instrument)  # every export, before reading any of them
     hashes = _check_distinct_files(cohort, root)
+    if cohort.demo:  # its key is public: synthetic exports only
+        demo_marker.check(cohort.name, hashes, root)
     frames, issue_frames = [], []
     for export in cohort.exports:
         parser = ValueParser(

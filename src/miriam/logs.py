@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from miriam import io
 from miriam.errors import MiriamError
 
 
@@ -19,6 +20,7 @@ def configure(log_path: str | None) -> logging.Logger:
     """Send `logging` records and warnings to `log_path` (and to stderr)."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_path:
+        io.prepare_owner_only(log_path)  # a log moved under qa/ or private/ is the owner's only
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
     logging.basicConfig(
         level=logging.INFO,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
+import json
 import re
 import time
 import unicodedata
@@ -196,6 +198,8 @@ def test_same_inputs_give_identical_bytes(tmp_path, instrument, reference):
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert len(first) == len(cohort.exports) and all(p.stat().st_size > 0 for p in first)
     assert not list((tmp_path / "a").rglob("*.tmp")), "temporary files left behind"
+    marker = json.loads((first[0].parent / "DEMO-GENERATED.json").read_text(encoding="utf-8"))
+    assert marker["sha256"] == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in first}
     other = generate_cohort(small_cohort(tmp_path, seed=7), instrument, reference, root=tmp_path / "c")
     assert first[0].read_bytes() != other[0].read_bytes(), "the seed has no effect"
 

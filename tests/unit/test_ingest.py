@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import DEMO_KEY, make_nrn
+from helpers import DEMO_KEY, TEST_KEY, make_nrn
 
 from miriam import ingest, nrn
 from miriam.errors import ConfigError, InputError
@@ -86,7 +86,7 @@ def test_samples_ingest_to_codes(ingest_cohort, sample_exports):
     assert r["children_birth_years"] == "2016|2021" and r["n_children"] == 2
     assert r["age_years"] == 32  # born 14/03/1991, submitted 14/11/2023
     assert r["key_status"] == "valid"
-    assert r["pseudonym"] == nrn.pseudonym("91031412331", DEMO_KEY.encode())
+    assert r["pseudonym"] == nrn.pseudonym("91031412331", TEST_KEY.encode())
     # The same woman's endline carries the same pseudonym: the waves link.
     assert by_id.loc["R0201", "pseudonym"] == r["pseudonym"]
     # French labels map to the same codes; "Sans objet" is a label here, not a missing value.
@@ -502,14 +502,24 @@ def _key_cohort(builder, *, demo: bool):
     return builder.cohort([entry], demo=demo)
 
 
+ENV_KEY = "0123456789abcdef" * 4  # 64 hex characters: 256 bits by the rule, for these tests
+FILE_KEY = "Zx7Qm2Lp9Rt4Vw8Ny3Kb6Hd1"  # 24 base64 characters: 144 bits
+
+
+def _key_file(tmp_path, content: bytes | str, mode: int = 0o600) -> Path:
+    path = tmp_path / "pseudonym.key"
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    path.chmod(mode)
+    return path
+
+
 def test_env_var_wins_over_key_file(builder, tmp_path, monkeypatch):
     cohort = _key_cohort(builder, demo=True)
-    key_file = tmp_path / "pseudonym.key"
-    key_file.write_bytes(b"file-key\n")
-    monkeypatch.setenv("MIRIAM_TEST_KEY", "env-key")
-    assert ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(key_file)) == b"env-key"
+    key_file = _key_file(tmp_path, FILE_KEY + "\n")
+    monkeypatch.setenv("MIRIAM_TEST_KEY", ENV_KEY)
+    assert ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(key_file)) == ENV_KEY.encode()
     monkeypatch.delenv("MIRIAM_TEST_KEY")
-    assert ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(key_file)) == b"file-key"  # stripped
+    assert ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(key_file)) == FILE_KEY.encode()  # stripped
 
 
 def test_demo_cohort_uses_its_demo_key(builder, tmp_path, monkeypatch):
@@ -526,6 +536,7 @@ def test_real_cohort_without_key_is_refused(builder, tmp_path, monkeypatch):
     message = str(info.value)
     assert "no pseudonym key for cohort test-2023-2024" in message
     assert "MIRIAM_TEST_KEY" in message and "none.key" in message
+    assert "secrets.token_hex(32)" in message and "chmod 600" in message
 
 
 def test_real_cohort_ignores_a_demo_key_in_its_config(builder, tmp_path, monkeypatch):
@@ -536,22 +547,100 @@ def test_real_cohort_ignores_a_demo_key_in_its_config(builder, tmp_path, monkeyp
         ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(tmp_path / "none.key"))
 
 
-def test_empty_key_file_is_refused(builder, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        ("\n", "it is empty"),
+        (" ", "it is empty"),
+        ("1", "only 1 different character"),
+        ("a", "only 1 different character"),
+        ("a" * 64, "only 1 different character"),
+        ("abababababababababababababababab", "only 2 different character"),
+        ("0123456789abcdef0123456789abcde", "31 hex characters: about 124 bits"),  # one short
+        ("Zx7Qm2Lp9Rt4Vw8Ny3Kb6", "21 base64 characters: about 126 bits"),
+        ("miriam-demo-key-not-a-secret", "28 characters of text, fewer than 32"),
+        ("passwordpasswordpasswordpassword1", "33 characters of text: about"),  # repetitive
+    ],
+)
+def test_weak_key_file_is_refused_with_how_to_make_one(builder, tmp_path, monkeypatch, content, why):
     monkeypatch.delenv("MIRIAM_TEST_KEY", raising=False)
-    cohort = _key_cohort(builder, demo=False)
-    key_file = tmp_path / "pseudonym.key"
-    key_file.write_text("\n")
-    with pytest.raises(ConfigError):
-        ingest.pseudonym_key(cohort, "MIRIAM_TEST_KEY", str(key_file))
+    key_file = _key_file(tmp_path, content)
+    with pytest.raises(ConfigError) as info:
+        ingest.pseudonym_key(_key_cohort(builder, demo=False), "MIRIAM_TEST_KEY", str(key_file))
+    message = str(info.value)
+    assert f"file {key_file}: the pseudonym key in this file is too weak" in message
+    assert why in message and "128 bits" in message
+    assert (
+        'python3 -c "import secrets; print(secrets.token_hex(32))" > ~/.config/miriam/pseudonym.key'
+        in message
+    )
+    assert "chmod 600 ~/.config/miriam/pseudonym.key" in message
+
+
+@pytest.mark.parametrize("value", [" ", "1", "short-key", "x" * 40])
+def test_weak_key_in_the_environment_is_refused(builder, tmp_path, monkeypatch, value):
+    monkeypatch.setenv("MIRIAM_TEST_KEY", value)
+    for demo in (False, True):  # the environment holds the real secret, whichever cohort runs
+        with pytest.raises(
+            ConfigError, match="pseudonym key in environment variable MIRIAM_TEST_KEY is too weak"
+        ):
+            ingest.pseudonym_key(
+                _key_cohort(builder, demo=demo), "MIRIAM_TEST_KEY", str(tmp_path / "none.key")
+            )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "536ef7fe00b44ec71b1cf25e4c64baaed094da6f93e17a382477bf1f6eb94d55",  # secrets.token_hex(32)
+        "89b31884399b0c98a2ec28adee7e459a",  # secrets.token_hex(16): exactly 128 bits
+        "fFE4R7xAFiyoBFwar_Ar6A",  # secrets.token_urlsafe(16): 22 base64url characters
+        "N/+Dbipe1zxtHby6SG59MvlV4+hWiNb9UpyvTyG35Kg=",  # openssl rand -base64 32
+        "Tram 7 naar de Meir, dan links: 42 treden & een rode deur!",  # a long, varied phrase
+    ],
+)
+def test_strong_keys_are_accepted_and_used_as_they_are(builder, tmp_path, monkeypatch, key):
+    monkeypatch.delenv("MIRIAM_TEST_KEY", raising=False)
+    key_file = _key_file(tmp_path, key + "\n")
+    assert ingest.key_weakness(key.encode()) is None
+    assert (
+        ingest.pseudonym_key(_key_cohort(builder, demo=False), "MIRIAM_TEST_KEY", str(key_file))
+        == key.encode()
+    )
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o602, 0o660])
+def test_key_file_open_to_group_or_others_is_refused(builder, tmp_path, monkeypatch, mode):
+    monkeypatch.delenv("MIRIAM_TEST_KEY", raising=False)
+    key_file = _key_file(tmp_path, FILE_KEY, mode)
+    with pytest.raises(ConfigError) as info:
+        ingest.pseudonym_key(_key_cohort(builder, demo=False), "MIRIAM_TEST_KEY", str(key_file))
+    message = str(info.value)
+    assert (
+        f"file {key_file}: the pseudonym key file can be read or written by other users (mode {mode:o})"
+        in message
+    )
+    assert f"chmod 600 {key_file}" in message
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o400])
+def test_owner_only_key_file_is_accepted(builder, tmp_path, monkeypatch, mode):
+    monkeypatch.delenv("MIRIAM_TEST_KEY", raising=False)
+    key_file = _key_file(tmp_path, FILE_KEY, mode)
+    assert (
+        ingest.pseudonym_key(_key_cohort(builder, demo=False), "MIRIAM_TEST_KEY", str(key_file))
+        == FILE_KEY.encode()
+    )
 
 
 def test_key_from_env_changes_every_pseudonym(ingest_cohort, builder, pipeline_config, monkeypatch):
     entry = builder.export("b.csv", [builder.row("baseline")], wave="baseline")
-    demo_rows, _, _ = ingest_cohort([entry])
-    monkeypatch.setenv(pipeline_config["pseudonym"]["key_env"], "another-key")
+    test_rows, _, _ = ingest_cohort([entry])
+    assert test_rows["pseudonym"].iloc[0] == nrn.pseudonym("91031412331", TEST_KEY.encode())
+    monkeypatch.setenv(pipeline_config["pseudonym"]["key_env"], ENV_KEY)
     env_rows, _, _ = ingest_cohort([entry])
-    assert demo_rows["pseudonym"].iloc[0] != env_rows["pseudonym"].iloc[0]
-    assert env_rows["pseudonym"].iloc[0] == nrn.pseudonym("91031412331", b"another-key")
+    assert test_rows["pseudonym"].iloc[0] != env_rows["pseudonym"].iloc[0]
+    assert env_rows["pseudonym"].iloc[0] == nrn.pseudonym("91031412331", ENV_KEY.encode())
 
 
 # --- raw files and formatting variants --------------------------------------------------------

@@ -156,9 +156,15 @@ def test_counts_reconcile_from_raw_rows_to_the_report(build):
     assert f"{int(national['n_paired'])}" in national_nl
 
 
-def test_private_zone_is_owner_only(build):
-    private = build / "private" / COHORT
-    assert private.stat().st_mode & 0o077 == 0
+def test_private_zone_and_qa_are_owner_only(build):
+    written = [path for zone in ("private", "qa") for path in [build / zone, *(build / zone).rglob("*")]]
+    assert len(written) > 20 and build / "qa" / COHORT / "quarantine.csv" in written
+    loose = [
+        f"{path.relative_to(build)}: {path.stat().st_mode & 0o777:o}"
+        for path in written
+        if path.stat().st_mode & 0o777 != (0o700 if path.is_dir() else 0o600)
+    ]
+    assert not loose, f"not owner-only (folders 700, files 600): {loose[:5]}"
 
 
 def test_the_older_instrument_and_layout_reach_the_report(build):
