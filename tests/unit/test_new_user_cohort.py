@@ -254,3 +254,20 @@ def test_the_readme_says_a_single_out_of_window_row_is_quarantined():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "dates outside the cohort's window;" not in readme
     assert "a submission outside the cohort's window (when most of the export is inside it)" in readme
+
+
+# --- 1. the illustrative leefloon table cannot reach a real report unnoticed ----------------------
+
+
+@pytest.mark.parametrize("lang, words", [("nl", "illustratieve waarden"), ("fr", "valeurs illustratives")])
+def test_a_real_report_prints_the_illustrative_caveat_of_the_scale_chart(tmp_path, lang, words):
+    """The choice made: not refused, printed. With `reference.leefloon_illustrative: true` the
+    scale chart of a real cohort (demo false) carries the caveat in its caption."""
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "scale_ocmws.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    t = report.Text(lang)
+    out = report._cohort_figures([figures], tmp_path / "out", t, illustrative=True)
+    assert words in out["scale"]["caption"].lower()
+    plain = report._cohort_figures([figures], tmp_path / "out", t, illustrative=False)
+    assert words not in plain["scale"]["caption"].lower()
