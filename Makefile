@@ -47,9 +47,10 @@ benchmark-scale: $(STAMP)
 slurm-demo: $(STAMP)
 	workflow/cluster/slurm-demo.sh
 
-# The browsable provenance report of the last build (a caption for every result).
+# The browsable provenance report of the last build (a caption for every result), written
+# under results/ (ignored by git: it holds the cohorts' published tables), not the repository root.
 report: $(STAMP)
-	$(BIN)/snakemake --report report.zip
+	$(BIN)/snakemake --report results/report.zip
 
 # Delete the private zone (pseudonymised microdata) of every cohort. Aggregates stay.
 clean-private:

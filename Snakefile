@@ -24,6 +24,20 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 
 
+# A failed run: withdraw any report it left incomplete (miriam.published; each job of a
+# cohort already withdrew that cohort's report as it started), then print every clear error
+# once, after Snakemake's job listing (the rule logs hold them; miriam.logs).
+onerror:
+    from miriam import logs as miriam_logs
+    from miriam import published as miriam_published
+
+    for name in COHORTS:
+        miriam_published.withdraw_incomplete(name, report_languages(name))
+    sys.stderr.write(
+        miriam_logs.format_errors(miriam_logs.collected_errors("logs", RUN_STARTED))
+    )
+
+
 rule all:
     default_target: True
     input:

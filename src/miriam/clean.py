@@ -161,6 +161,7 @@ def reconcile(
     Raises AssertionError if rows read != rows kept + rows quarantined anywhere: that would
     be a bug in this module, not in the input.
     """
+    issues = issues[issues["problem"] != "ignored_column"]  # ingest.IGNORED_COLUMN: QA report only
     is_missing = issues["problem"] == "missing"
     missing, issues = issues[is_missing], issues[~is_missing]
     records = []

@@ -63,18 +63,23 @@ def validate(data: dict[str, Any], schema_name: str, file: str | Path) -> dict[s
     schema = _schema(schema_name)
     validator_cls = jsonschema.validators.validator_for(schema)
     validator = _with_defaults(validator_cls)(schema, format_checker=validator_cls.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
-        key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        expected = error.schema.get("description") if isinstance(error.schema, dict) else None
-        raise ConfigError(
-            f"key '{key}': {error.message}",
-            file=str(file),
-            expected=expected,
-            hint=f"{len(errors) - 1} more problem(s) in this file" if len(errors) > 1 else None,
-        )
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if len(errors) == 1:
+        key, message, expected = _problem(errors[0])
+        raise ConfigError(f"key '{key}': {message}", file=str(file), expected=expected)
+    if errors:  # every problem at once (issue 17): each names its key and what was expected
+        lines = []
+        for error in errors:
+            key, message, expected = _problem(error)
+            lines.append(f"  key '{key}': {message}" + (f"; expected {expected}" if expected else ""))
+        raise ConfigError(f"{len(errors)} problems:\n" + "\n".join(lines) + "\n", file=str(file))
     return data
+
+
+def _problem(error: jsonschema.ValidationError) -> tuple[str, str, str | None]:
+    key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+    expected = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return key, error.message, expected
 
 
 @cache
@@ -185,6 +190,9 @@ class Export:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    # Optional: the spreadsheet row of the header (1 = first row). The reader finds it by
+    # itself (title rows above it included); a declared row is checked against the file.
+    header_row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +235,14 @@ def load_cohort(path: str | Path) -> Cohort:
             )
         seen[export.path] = i
     _check_followup(data, exports, path)
+    for wave, period in data["measurement"].items():
+        if isinstance(period, dict) and str(period["from"]) > str(period["to"]):
+            raise ConfigError(
+                f"key 'measurement/{wave}': the period ends ({period['to']}) "
+                f"before it starts ({period['from']})",
+                file=str(path),
+                expected="`from` on or before `to` (YYYY-MM-DD)",
+            )
     rows = [
         {"project_id": p["id"], "ocmw_id": str(o), "since": int(p["since"])}
         for p in data["projects"]
@@ -315,8 +331,16 @@ def instrument_path(version: str) -> Path:
     return Path("config") / "instruments" / f"{version}.yaml"
 
 
+#: A researcher's own cohort files: untracked (.gitignore), searched before config/cohorts/, so
+#: that a real cohort's config never shows as a change of the repository (nor marks the
+#: build's manifest "dirty").
+LOCAL_COHORTS = Path("config") / "local"
+
+
 def cohort_path(name: str) -> Path:
-    return Path("config") / "cohorts" / f"{name}.yaml"
+    """config/local/<name>.yaml when it exists, else config/cohorts/<name>.yaml."""
+    local = LOCAL_COHORTS / f"{name}.yaml"
+    return local if local.exists() else Path("config") / "cohorts" / f"{name}.yaml"
 
 
 # --- the OCMW reference table --------------------------------------------------------------

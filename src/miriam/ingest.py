@@ -17,7 +17,7 @@ import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -31,11 +31,17 @@ from miriam.readers import HeaderSet, normalise_header, read_export
 log = logging.getLogger("miriam.ingest")
 
 # `reason` is set for problem "missing" only: blank (an empty cell) or not_applicable ("nvt").
+#: The problem of an export column that is not in the codebook (policy `unknown_column: warn`):
+#: not a value issue, it is listed in the QA report ("column ignored") and counted nowhere else.
+IGNORED_COLUMN = "ignored_column"
 ISSUE_COLUMNS = ["source_file", "source_row", "column", "variable", "problem", "expected", "reason"]
 # The platform's id of a submission: unique per submission, so two exports that share one are
 # (partly) the same export listed twice.
 RESPONSE_ID = "response_id"
 OCMW_EXPECTED = "an OCMW of config/reference/ocmw.csv"
+# How close (difflib ratio) an official name must be to a typed one to be offered as a hint:
+# a typo ("Antwerpn": 0.94) is, an unrelated name ("Atlantis" / "Malines": 0.53) is not.
+OCMW_HINT_CUTOFF = 0.75
 
 
 # --- the pseudonym key ---------------------------------------------------------------------
@@ -158,11 +164,16 @@ class OcmwResolver:
 
     names: dict[str, str]
     prefixes: tuple[str, ...]
+    # Official names per language, {normalised: as printed}: the hints for an unknown name.
+    by_lang: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_reference(cls, reference: pd.DataFrame, prefixes: list[str]) -> OcmwResolver:
         names: dict[str, str] = {}
+        by_lang: dict[str, dict[str, str]] = {"nl": {}, "fr": {}}
         for rec in reference.to_dict("records"):
+            for lang in by_lang:
+                by_lang[lang][normalise_header(rec[f"name_{lang}"])] = rec[f"name_{lang}"]
             variants = [
                 rec["nis_code"],
                 rec["name_nl"],
@@ -172,7 +183,7 @@ class OcmwResolver:
             for variant in variants:
                 names[normalise_header(variant)] = rec["nis_code"]
         ordered = tuple(sorted((normalise_header(p) for p in prefixes), key=len, reverse=True))
-        return cls(names, ordered)
+        return cls(names, ordered, by_lang)
 
     def resolve(self, raw: str) -> str | None:
         key = normalise_header(raw)
@@ -185,8 +196,30 @@ class OcmwResolver:
                     return self.names[rest]
         return None
 
-    def closest(self, raw: str) -> list[str]:
-        return difflib.get_close_matches(normalise_header(raw), list(self.names), n=3, cutoff=0.5)
+    def closest(self, raw: str, lang: str | None = None) -> list[str]:
+        """Official names close to a typed one, in the language of the name typed: "OCMW ..."
+        is Dutch, "CPAS ..." French, else the form's language `lang`. Only names above a
+        similarity cutoff (issue 17: "OCMW Atlantis" was offered "malines")."""
+        key = self._without_prefix(normalise_header(raw))
+        typed = normalise_header(raw)
+        if typed.startswith("ocmw"):
+            lang = "nl"
+        elif typed.startswith("cpas"):
+            lang = "fr"
+        languages = [lang] if lang in self.by_lang else list(self.by_lang)
+        candidates: dict[str, str] = {}
+        for language in languages:
+            candidates.update(self.by_lang.get(language, {}))
+        if not candidates:  # a resolver built without official names: any known spelling
+            candidates = {name: name for name in self.names}
+        close = difflib.get_close_matches(key, list(candidates), n=3, cutoff=OCMW_HINT_CUTOFF)
+        return [candidates[name] for name in close]
+
+    def _without_prefix(self, key: str) -> str:
+        for prefix in self.prefixes:
+            if key.startswith(prefix):
+                return key[len(prefix) :].strip(" '-")
+        return key
 
 
 # --- header mapping ------------------------------------------------------------------------
@@ -335,9 +368,10 @@ def _long_headers(
         wave = max(
             others, key=lambda w: (len(found & {v.name for v in instrument.in_wave(w)}), -others.index(w))
         )
+        # The questions as the form's headers, as in the file (not the codebook's names).
+        shown = [f"'{c.strip()}'" for c, v in mine.items() if v in other_wave_only]
         raise InputError(
-            f"the export has {wave} questions ({', '.join(sorted(other_wave_only))}) but is "
-            f"declared '{export.wave}'",
+            f"the export has {wave} questions ({', '.join(shown)}) but is declared '{export.wave}'",
             file=export.path,
             expected=f"wave: {wave} in the cohort config, or the {export.wave} export",
         )
@@ -407,7 +441,7 @@ class ValueParser:
             if found is None:
                 # The typed name is kept (a centre's name, not a person's): whoever fixes the
                 # aliases needs it, and the row number alone does not show it.
-                close = ", ".join(self.ocmw.closest(str(raw))) or "none"
+                close = ", ".join(self.ocmw.closest(str(raw), self.lang)) or "none"
                 return parse.Parsed(
                     None,
                     "unknown_ocmw",
@@ -449,8 +483,16 @@ def ingest_export(
     record per row plus an endline record where any endline answer is present.
     """
     check_declaration(export, instrument)
-    frame, _ = read_export(export, root, all_headers(instrument), header_sets(instrument))
+    frame, header_row = read_export(export, root, all_headers(instrument), header_sets(instrument))
     mapping = map_headers(list(frame.columns), export, instrument, unknown_column)
+    # Columns not in the codebook, ignored: listed in the QA report too, not only in the log
+    # (issue 17), as an issue on the header row (not a rejected value: no count changes).
+    used = set(mapping.values())
+    ignored = [
+        _issue(export, header_row, col, "", IGNORED_COLUMN, "a column of the codebook (this one is ignored)")
+        for col in frame.columns
+        if col != "_row" and col not in used
+    ]
     is_blank = frame.drop(columns="_row").apply(lambda col: col.map(_is_empty)).all(axis=1)
     waves = ["baseline", "endline"] if export.wave == "both" else [export.wave]
     outs, issues = [], []
@@ -462,7 +504,7 @@ def ingest_export(
         outs.append(rows)
         issues += wave_issues
     # A wide row's shared columns (OCMW, respondent) are parsed for both waves: one issue each.
-    issues_frame = pd.DataFrame(issues, columns=ISSUE_COLUMNS).drop_duplicates(ignore_index=True)
+    issues_frame = pd.DataFrame(ignored + issues, columns=ISSUE_COLUMNS).drop_duplicates(ignore_index=True)
     return pd.concat(outs, ignore_index=True), issues_frame
 
 

@@ -34,7 +34,11 @@ PACKAGES = [
 
 
 def code_version(root: Path) -> dict[str, object]:
-    """Git commit of the workflow and whether tracked files were modified ('dirty')."""
+    """Git commit of the workflow and whether tracked code was modified ('dirty').
+
+    Configuration is not code: a researcher's edits under config/ (and any cohort file in the
+    untracked config/local/) never mark the build dirty; their exact bytes are recorded
+    instead (`config_sha256`, `config_files_sha256`)."""
 
     def git(*args: str) -> str | None:
         try:
@@ -44,7 +48,7 @@ def code_version(root: Path) -> dict[str, object]:
         return done.stdout.strip() if done.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no")
+    status = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)config")
     return {
         "miriam": miriam.__version__,
         "git_commit": commit,
@@ -59,6 +63,10 @@ def config_hash(config: dict, files: list[str]) -> str:
         digest.update(path.encode())
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
+
+
+def _sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def software_versions() -> dict[str, str]:
@@ -129,6 +137,7 @@ def build_manifest(
         "cohort": cohort,
         "code": code_version(root),
         "config_sha256": config_hash(config, config_files),
+        "config_files_sha256": {path: _sha256(path) for path in sorted(config_files)},
         "inputs_sha256": dict(sorted(input_hashes.items())),
         "software": software_versions(),
         "steps": steps(reconciliation, units, scores),

@@ -20,7 +20,9 @@ from babel import Locale
 
 from miriam.readers import normalise_header as normalise
 
-_INT = re.compile(r"^[+]?[0-9]+$")  # ASCII digits only (\d also matches other scripts' digits)
+# ASCII digits only (\d also matches other scripts' digits). A sign is allowed: "-1" is a
+# whole number, rejected as out of range (fix: it was rejected as not a whole number).
+_INT = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
 _DATETIME = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII
@@ -76,7 +78,7 @@ def parse_score(raw: str, lo: float, hi: float, decimal_comma: bool = True) -> P
         if not decimal_comma and "," in text and _DECIMAL.match(text.replace(",", ".")):
             return Parsed(None, "not_a_number", expected + " (a comma is not a decimal separator)")
         return Parsed(None, "not_a_whole_number", expected)
-    if len(text.lstrip("+0")) > 15:  # fix: int() raises on > 4300 digits; no scale is that wide
+    if len(text.lstrip("+-0")) > 15:  # fix: int() raises on > 4300 digits; no scale is that wide
         return Parsed(None, "out_of_range", expected)
     value = int(text)
     if not lo <= value <= hi:
@@ -97,8 +99,8 @@ def parse_datetime(raw: object, decimal_comma: bool = True) -> Parsed:
     A serial with a decimal comma ("45244,4375", Excel on a Belgian machine) is read only with
     `decimal_comma` (config `parsing.decimal_comma`)."""
     expected = "a date dd/mm/yyyy (hh:mm)"
-    if isinstance(raw, datetime):
-        return _plausible(raw, expected)
+    if isinstance(raw, datetime):  # an XLSX date cell: its serial may be a hair off, too
+        return _plausible(_nearest_second(raw), expected)
     text = str(raw).strip()
     try:
         if m := _DATETIME.match(text):
@@ -115,8 +117,15 @@ def parse_datetime(raw: object, decimal_comma: bool = True) -> Parsed:
     except ValueError:
         return Parsed(None, "not_a_date", expected)
     if 20000 < serial < 80000:  # 1954..2119: plausible Excel serials for this programme
-        return Parsed((_EXCEL_EPOCH + timedelta(days=serial)).replace(microsecond=0))
+        # Rounded to the nearest second: a serial is a binary fraction of a day, so 10:32:00
+        # comes out as 10:31:59.99998; truncating made such submissions one second early.
+        return Parsed(_EXCEL_EPOCH + timedelta(seconds=round(serial * 86400)))
     return Parsed(None, "not_a_date", expected)
+
+
+def _nearest_second(when: datetime) -> datetime:
+    whole = when.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if when.microsecond >= 500_000 else whole
 
 
 def _plausible(when: datetime, expected: str) -> Parsed:

@@ -38,10 +38,14 @@ def qa_table(
     number of rows or values an entry stands for (1, except for the counts of empty cells).
     """
     issues = issues.assign(pseudonym=_pseudonyms(issues, rows))
+    # Export columns not in the codebook (ingest.IGNORED_COLUMN), on the file's header row.
+    is_ignored = issues["problem"] == "ignored_column"
+    ignored, issues = issues[is_ignored], issues[~is_ignored]
     is_missing = issues["problem"] == "missing"
     rejected, missing = issues[~is_missing], issues[is_missing]
     listed = missing[missing["reason"] != "blank"]
     parts = [
+        ignored.assign(kind="column ignored", pseudonym="", detail="expected " + ignored["expected"]),
         quarantine.assign(kind="row quarantined", column="", problem=quarantine["reason"]),
         rejected.assign(kind="value rejected", detail="expected " + rejected["expected"]),
         listed.assign(

@@ -79,7 +79,11 @@ def read_export(
     except InputError:
         if export.format == "csv":
             _refuse_other_delimiter(path, export, known_headers, header_sets)
-        raise
+        if not export.header_row:
+            raise
+        header_index = None
+    if export.header_row:  # an optional override in the cohort config; checked, never blind
+        header_index = _declared_header(rows, known_headers, export, header_sets, header_index)
     raw_header = ["" if h is None else str(h) for h in rows[header_index]]
     _refuse_repeated_questions(raw_header, known_headers, export)
     header = [h.strip() for h in raw_header]
@@ -254,6 +258,29 @@ def _cell_text(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _declared_header(
+    rows: list[list[object]],
+    known: set[str],
+    export: Export,
+    header_sets: list[HeaderSet] | None,
+    found: int | None,
+) -> int:
+    """The header row given as `header_row` (1 = the first row), when it holds a header."""
+    index = int(export.header_row) - 1
+    cells = {normalise_header(c) for c in rows[index] if c not in (None, "")} if index < len(rows) else set()
+    if (header_sets and any(form.matches(cells) for form in header_sets)) or len(
+        cells & known
+    ) >= MIN_KNOWN_HEADERS:
+        return index
+    auto = f"; the header was found automatically on row {found + 1}" if found is not None else ""
+    raise InputError(
+        f"row {export.header_row} (`header_row` in the cohort config) is not the form's header row{auto}",
+        file=export.path,
+        row=export.header_row,
+        expected="the row of the question texts, or no `header_row` at all (it is found automatically)",
+    )
 
 
 def _find_header(

@@ -169,6 +169,10 @@ class Fmt:
         year, month = (int(p) for p in str(year_month).split("-")[:2])
         return format_date(pd.Timestamp(year=year, month=month, day=1).date(), "MMMM y", locale=self.locale)
 
+    def day(self, iso_date: str) -> str:
+        """ "2023-11-01" -> "1 november 2023" / "1 novembre 2023"."""
+        return format_date(pd.Timestamp(str(iso_date)).date(), "d MMMM y", locale=self.locale)
+
     def join(self, words: Iterable[str]) -> str:
         """["a", "b", "c"] -> "a, b en c" / "a, b et c"."""
         return format_list(list(words), locale=self.locale)
@@ -224,6 +228,18 @@ def load_strings(lang: str, strings_dir: Path | None = None) -> dict[str, Any]:
     return _load_strings(str(Path(strings_dir or STRINGS) / f"{lang}.yaml"), lang)
 
 
+# A count's word in the strings: "{consortia|consortium|consortia}" is the singular when the
+# value `consortia` is 1, else the plural ("1 consortium", "2 consortia"; French "1 consortium",
+# "2 consortiums"). Both languages use the singular for exactly one here.
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _plural_form(match: re.Match, values: Mapping[str, Any]) -> str:
+    name, one, other = match.groups()
+    digits = re.sub(r"\D", "", str(values.get(name, "")))
+    return one if digits == "1" else other
+
+
 class Text:
     """Strings of one language with dotted look-up and formatting: ``t("findings.reach", ...)``."""
 
@@ -236,7 +252,18 @@ class Text:
         node: Any = self.s
         for part in key.split("."):
             node = node[part]
-        return str(node).format(**values) if values else str(node)
+        text = _PLURAL.sub(lambda m: _plural_form(m, values), str(node)) if values else str(node)
+        return text.format(**values) if values else text
+
+    def period(self, measured: Any) -> str:
+        """A wave's measurement period (cohort config `measurement`): a month, "vanaf november
+        2023" / "à partir de novembre 2023", or a date range {from, to}, "van 1 november 2023
+        tot 15 december 2023" / "du 1 novembre 2023 au 15 décembre 2023"."""
+        if isinstance(measured, Mapping):
+            return self(
+                "period.range", start=self.fmt.day(measured["from"]), end=self.fmt.day(measured["to"])
+            )
+        return self("period.month", month=self.fmt.month(measured))
 
     def count_word(self, n: int) -> str:
         """6 -> "zes" / "six" (small counts in words, like the published sheet)."""
@@ -1058,8 +1085,8 @@ def _common(cohort_cfg: Mapping, instrument: Instrument, t: Text) -> dict[str, A
         "version": miriam.__version__,
         "instrument": instrument.version,
         "engine_shortcode": ENGINE_SHORTCODE,
-        "baseline_month": t.fmt.month(measurement["baseline"]) if measurement.get("baseline") else "",
-        "endline_month": t.fmt.month(measurement["endline"]) if measurement.get("endline") else "",
+        "baseline_month": t.period(measurement["baseline"]) if measurement.get("baseline") else "",
+        "endline_month": t.period(measurement["endline"]) if measurement.get("endline") else "",
         "scales": _scales_text(instrument, t),
         "instrument_title": typography(
             instrument.raw.get("title", {}).get(t.lang, instrument.version), t.lang
@@ -1202,11 +1229,14 @@ def _trend_section(trend: Mapping | None, instrument: Instrument, t: Text) -> di
 
     Only with two cohorts or more: the first cohort's trend is its own reach, shown above."""
     fmt, c = t.fmt, t.s["columns"]
-    out = {"trend_reach": "", "trend_scores": ""}
+    out = {"trend_reach": "", "trend_scores": "", "trend_compared": ""}
     reach = table(trend, "reach")
     if not reach.empty:
         labels = sorted(reach["label"].astype(str).unique())
         if len(labels) >= 2:
+            # Which cohorts the section compares (issue 17): only cohorts of this one's kind
+            # (real or demo, workflow/rules/common.smk `cohorts_so_far`) reach the trend.
+            out["trend_compared"] = t("national.trend_compared", cohorts=", ".join(labels))
             body = []
             for measure in REACH_MEASURES:
                 rows = reach[reach["measure"] == measure]

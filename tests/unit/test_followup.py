@@ -210,7 +210,8 @@ def test_followup_export_declared_endline(ingest_cohort, builder):
         ingest_cohort([entry])
     message = str(info.value)
     assert "file raw/f.csv" in message
-    assert "the export has followup questions (work_situation) but is declared 'endline'" in message
+    # the form's header as in the file, not the codebook's name (issue 17)
+    assert "the export has followup questions ('Huidige werksituatie') but is declared 'endline'" in message
     assert "wave: followup in the cohort config" in message
 
 

@@ -285,7 +285,7 @@ def test_unknown_ocmw_with_policy_stop(ingest_cohort, builder):
         ingest_cohort([entry])
     message = str(info.value)
     assert message.startswith("file raw/b.csv: unknown OCMW name in 1 row(s):")
-    assert "row 3, column 'OCMW': typed 'OCMW Antwerpn'; closest: antwerpen" in message
+    assert "row 3, column 'OCMW': typed 'OCMW Antwerpn'; closest: Antwerpen" in message
     assert "aliases" in message and "quarantine" in message
 
 

@@ -29,7 +29,8 @@ def test_score_accepts_whole_numbers_in_range(raw, value):
         ("7.5", "not_a_whole_number"),
         ("10/10", "not_a_whole_number"),  # a fraction typed instead of the score
         ("zeven", "not_a_whole_number"),
-        ("-1", "not_a_whole_number"),
+        ("-1", "out_of_range"),  # a whole number below the scale (issue 17), not a fraction
+        ("-12", "out_of_range"),
         ("11", "out_of_range"),
         ("100", "out_of_range"),
     ],
@@ -111,6 +112,11 @@ def test_nan_cell_is_missing():
         ("45244,4375", datetime(2023, 11, 14, 10, 30)),
         ("45244.4375", datetime(2023, 11, 14, 10, 30)),
         ("33311", datetime(1991, 3, 14)),  # a birth date as a serial
+        # a serial is a binary fraction of a day: 10:32:00 is 45244.43888888889, which is
+        # 10:31:59.99999 when truncated (issue 17: 11 of 77 submissions one second early)
+        ("45244.43888888889", datetime(2023, 11, 14, 10, 32)),
+        ("45244,43888888889", datetime(2023, 11, 14, 10, 32)),
+        (datetime(2023, 11, 14, 10, 31, 59, 999_990), datetime(2023, 11, 14, 10, 32)),  # XLSX cell
         (datetime(2023, 11, 14, 10, 32), datetime(2023, 11, 14, 10, 32)),  # an XLSX date cell
     ],
 )

@@ -807,7 +807,7 @@ def test_the_trend_section_needs_two_cohorts():
     )
     t = report.Text("nl")
     single = report._trend_section({"reach": reach, "scores": scores}, INSTRUMENT, t)
-    assert single == {"trend_reach": "", "trend_scores": ""}
+    assert single == {"trend_reach": "", "trend_scores": "", "trend_compared": ""}
     later_reach = reach.assign(cohort="b", label="2023-2024", count=[1141, 44])
     later_scores = scores.assign(cohort="b", label="2023-2024", mean_baseline=4.2, mean_endline=5.9)
     both = report._trend_section(

@@ -23,6 +23,10 @@ PUBLISHING_RULES = {
     "write_index",
 }
 ROW_LEVEL_ZONES = ("raw/", "private/", "qa/")
+# The one file of qa/ a publishing rule may read: the clean stage's counts of the processing
+# (rows read, kept, quarantined per reason; assumption A10), no attribute of any woman. It is
+# kept in qa/ because nothing reaches results/ before the cohort's disclosure audit (issue 17).
+QA_COUNTS = re.compile(r"^qa/[a-z0-9-]+/reconciliation\.csv$")
 
 
 def dry_run_jobs() -> list[tuple[str, list[str]]]:
@@ -59,7 +63,7 @@ def test_no_publishing_rule_reads_row_level_data(jobs):
         for rule, inputs in jobs
         if rule in PUBLISHING_RULES
         for path in inputs
-        if path.startswith(ROW_LEVEL_ZONES) or "/private/" in path
+        if (path.startswith(ROW_LEVEL_ZONES) and not QA_COUNTS.match(path)) or "/private/" in path
     ]
     assert offenders == []
 
@@ -68,7 +72,7 @@ def test_publishing_rules_read_only_results_and_sources(jobs):
     allowed = ("results/", "config/", str(ROOT / "report"))
     for rule, inputs in jobs:
         if rule in PUBLISHING_RULES:
-            assert all(p.startswith(allowed) for p in inputs), (rule, inputs)
+            assert all(p.startswith(allowed) or QA_COUNTS.match(p) for p in inputs), (rule, inputs)
 
 
 def test_the_private_zone_feeds_only_the_stages_before_disclosure(jobs):

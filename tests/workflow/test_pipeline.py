@@ -140,7 +140,7 @@ def test_dutch_and_french_carry_the_same_numbers(build):
 
 def test_counts_reconcile_from_raw_rows_to_the_report(build):
     results = build / "results" / COHORT
-    rec = pd.read_csv(results / "reconciliation.csv")
+    rec = pd.read_csv(build / "qa" / COHORT / "reconciliation.csv")  # qa/: before the audit
     per = rec.pivot_table(index="scope", columns="measure", values="count", aggfunc="sum").fillna(0)
     assert (per["rows_read"] == per["rows_kept"] + per["rows_quarantined"]).all()
     raw_rows = 0

@@ -11,8 +11,10 @@ rule clean_responses:
         rejected_values="qa/{cohort}/rejected_values.csv",
         qa_csv="qa/{cohort}/qa_report.csv",
         qa_html="qa/{cohort}/qa_report.html",
+        # The reviewers' area, not results/: nothing is published before the cohort's
+        # disclosure audit has passed (issue 17). Counts of the processing (assumption A10).
         reconciliation=report(
-            "results/{cohort}/reconciliation.csv",
+            "qa/{cohort}/reconciliation.csv",
             caption="../report/reconciliation.rst",
             category="Data processing",
         ),

@@ -1,6 +1,7 @@
 # Shared set-up: validate the configuration, load cohorts and reference data, and define the
 # small input functions the rules use. Anything longer lives in the miriam package.
 import sys
+import time
 
 from snakemake.utils import validate
 
@@ -9,6 +10,9 @@ sys.path.insert(
 )  # the package, also without install
 from miriam import __version__ as miriam_version  # noqa: E402
 from miriam import config as miriam_config  # noqa: E402
+
+# When this run started: the onerror handler prints the errors logged since (Snakefile).
+RUN_STARTED = time.time()
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -48,16 +52,31 @@ def get_exports(wildcards):
     return [export.path for export in COHORTS[wildcards.cohort].exports]
 
 
+def same_kind(cohort):
+    """The configured cohorts of the same kind as `cohort`: real with real, demo with demo.
+
+    Demo cohorts (`demo: true`, synthetic data) are never the history of a real cohort, nor a
+    real cohort that of a demo: its trend, scale chart and "other editions" come only from
+    cohorts of its own kind listed under `cohorts:` in config/config.yaml.
+    """
+    demo = COHORTS[cohort].demo
+    return [name for name, c in COHORTS.items() if c.demo == demo]
+
+
 def cohorts_so_far(wildcards):
-    """The cohorts up to and including this one, by the start of their window.
+    """The cohorts of this one's kind (same_kind) up to and including it, by window start.
 
     A cohort's trend and its OCMWs' "cohorts so far" look back, never forward: a later cohort
     (or a correction in it) never changes an earlier cohort's documents, nor rebuilds them.
-    (The index pages link every configured cohort: adding one adds a link there.)
+    (The index pages link every configured cohort of the same kind: adding one adds a link.)
     """
     start = COHORTS[wildcards.cohort].window()[0]
     return sorted(
-        (name for name, c in COHORTS.items() if c.window()[0] <= start),
+        (
+            name
+            for name in same_kind(wildcards.cohort)
+            if COHORTS[name].window()[0] <= start
+        ),
         key=lambda name: COHORTS[name].window()[0],
     )
 

@@ -85,9 +85,12 @@ rule write_index:
         CONDA_ENV
     params:
         languages=config["languages"],
-        # every other cohort of this build: (name, label); its page is linked
+        # every other cohort of this build and of the same kind (real or demo: never mixed):
+        # (name, label); its page is linked
         other_cohorts=lambda w: [
-            (name, COHORTS[name].label) for name in COHORTS if name != w.cohort
+            (name, COHORTS[name].label)
+            for name in same_kind(w.cohort)
+            if name != w.cohort
         ],
     script:
         "../scripts/write_index.py"

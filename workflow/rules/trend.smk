@@ -8,9 +8,7 @@ rule compute_trend:
         scores=lambda w: expand(
             "results/{cohort}/items.parquet", cohort=cohorts_so_far(w)
         ),
-        cohorts=lambda w: expand(
-            "config/cohorts/{cohort}.yaml", cohort=cohorts_so_far(w)
-        ),
+        cohorts=lambda w: [str(miriam_config.cohort_path(c)) for c in cohorts_so_far(w)],
         instruments=lambda w: sorted(
             {
                 str(miriam_config.instrument_path(COHORTS[c].instrument))

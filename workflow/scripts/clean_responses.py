@@ -32,7 +32,8 @@ def main(snakemake):
     io.write_table(responses, snakemake.output.responses, sort_by=["pseudonym", "wave"])
     io.write_csv(quarantine, snakemake.output.quarantine)
     # Rejected values only: missing values (with their reason) are in the QA report.
-    io.write_csv(issues[issues["problem"] != "missing"], snakemake.output.rejected_values)
+    rejected = ~issues["problem"].isin(["missing", "ignored_column"])  # columns: QA report only
+    io.write_csv(issues[rejected], snakemake.output.rejected_values)
     io.write_csv(reconciliation, snakemake.output.reconciliation)
 
 

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from miriam import config, io, logs, report
+from miriam import config, io, logs, published, report
 
 
 def main(snakemake):
@@ -28,6 +28,8 @@ def main(snakemake):
         min_count=disclosure.get("min_count"),
         other_cohorts=[tuple(pair) for pair in snakemake.params.other_cohorts],
     )
+    # The last rule of the cohort: its report is complete from the current inputs.
+    published.publish(snakemake.wildcards.cohort)
 
 
 logs.run_step(snakemake, main)  # noqa: F821
