@@ -358,3 +358,33 @@ def test_reach_counts_women_with_the_units_and_organisations_openly():
 def test_unknown_table_shape_is_refused():
     with pytest.raises(DisclosureError, match="shape"):
         disclose({**tiny(), "odd": pd.DataFrame({"x": [1]})}, min_n=MIN_N, min_count=MIN_COUNT)
+
+
+def test_processing_counts_obey_the_count_rule():
+    """'Women with only an end form: 4' was printed raw; now a small count is withheld with a
+    second member of its sum, so neither it nor a difference gives it back."""
+    from miriam.disclose import processing_table
+
+    rec = pd.DataFrame(
+        {
+            "scope": ["raw/a.csv", "cohort", "cohort", "cohort", "cohort", "cohort", "cohort", "cohort"],
+            "measure": [
+                "rows_read",
+                "rows_read",
+                "rows_kept",
+                "rows_quarantined",
+                "women",
+                "women_baseline_and_endline",
+                "women_baseline_only",
+                "women_endline_only",
+            ],
+            "count": [3, 300, 297, 3, 200, 150, 46, 4],
+        }
+    )
+    out = processing_table(rec, min_count=MIN_COUNT).set_index("measure")["count"]
+    assert pd.isna(out["rows_quarantined"]) and pd.isna(out["rows_kept"]) and out["rows_read"] == 300
+    assert pd.isna(out["women_endline_only"]) and out["women"] == 200
+    assert out.isna().sum() == 4  # the second member of each sum: the smallest other part
+    assert pd.isna(out["women_baseline_only"]) and out["women_baseline_and_endline"] == 150
+    shown = out.dropna()
+    assert not ((shown > 0) & (shown < MIN_COUNT)).any()

@@ -13,6 +13,7 @@ rule disclose_indicators:
         },
         instrument=get_instrument,
         dictionary=DATA_DICTIONARY,
+        reconciliation=rules.clean_responses.output.reconciliation,
     output:
         **{
             family: f"results/{{cohort}}/{PUBLISHED_NAME[family]}.parquet"
@@ -31,6 +32,12 @@ rule disclose_indicators:
             "qa/{cohort}/disclosure_log.csv",
             caption="../report/disclosure_log.rst",
             category="Disclosure control",
+        ),
+        processing=report(
+            "results/{cohort}/processing.csv",
+            caption="../report/processing.rst",
+            category="Indicators",
+            subcategory="{cohort}",
         ),
         dictionary=report(
             "results/{cohort}/data_dictionary.csv",

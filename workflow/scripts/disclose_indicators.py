@@ -8,9 +8,11 @@ audit has found nothing recoverable; the audit report and the log never hold a v
 
 import logging
 
+import pandas as pd
+
 from miriam import audit, config, dictionary, disclose, io, logs
 
-NOT_TABLES = {"instrument", "dictionary"}  # named inputs that are not tables
+NOT_TABLES = {"instrument", "dictionary", "reconciliation"}  # named inputs that are not families
 PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it differs
 
 
@@ -37,6 +39,11 @@ def main(snakemake):
     for name, table in published.items():
         io.write_table(table, getattr(snakemake.output, name))
         io.write_csv(table, getattr(snakemake.output, f"{name}_csv"))
+    processing = disclose.processing_table(
+        pd.read_csv(snakemake.input.reconciliation, dtype={"scope": "string", "measure": "string"}),
+        min_count=thresholds["min_count"],
+    )
+    io.write_csv(processing, snakemake.output.processing)
     logging.getLogger("miriam").info(
         "disclosure: %d rows with withheld values; audit: %d withheld values, none recoverable",
         len(log),
