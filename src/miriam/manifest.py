@@ -79,32 +79,38 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-def steps(reconciliation: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFrame) -> list[dict]:
-    """Rows in, out and set aside at each step, from the tables the steps wrote."""
-    cohort = reconciliation[reconciliation["scope"] == "cohort"].set_index("measure")["count"]
+def steps(processing: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFrame) -> list[dict]:
+    """Rows in, out and set aside at each step, from the published processing counts (a count
+    the count rule withholds is null here too: the manifest is public)."""
+    counts = dict(zip(processing["measure"].astype(str), processing["count"], strict=True))
+
+    def count(measure: str) -> int | None:
+        value = counts.get(measure)
+        return None if value is None or pd.isna(value) else int(value)
+
     national = units[units["level"] == "national"].iloc[0]
-    withheld = int((scores["status"] == "withheld").sum()) if "status" in scores else 0
+    withheld = int(scores["mean_diff"].isna().sum())
     return [
         {
             "step": "ingest",
-            "rows_in": int(cohort["rows_read"]),
-            "rows_out": int(cohort["rows_read"]),
-            "rejected": int(cohort.get("values_rejected", 0)),
+            "rows_in": count("rows_read"),
+            "rows_out": count("rows_read"),
+            "rejected": count("values_rejected"),
             "note": "rejected = values, rows kept",
         },
         {
             "step": "clean",
-            "rows_in": int(cohort["rows_read"]),
-            "rows_out": int(cohort["rows_kept"]),
-            "rejected": int(cohort["rows_quarantined"]),
+            "rows_in": count("rows_read"),
+            "rows_out": count("rows_kept"),
+            "rejected": count("rows_quarantined"),
             "note": "rejected = rows quarantined",
         },
         {
             "step": "protect",
-            "rows_in": int(cohort["rows_kept"]),
-            "rows_out": int(cohort["rows_kept"]),
+            "rows_in": count("rows_kept"),
+            "rows_out": count("rows_kept"),
             "rejected": 0,
-            "note": f"{int(cohort['women'])} women",
+            "note": f"{count('women')} women",
         },
         {
             "step": "indicators",
@@ -128,7 +134,7 @@ def build_manifest(
     config: dict,
     config_files: list[str],
     input_hashes: dict[str, str],
-    reconciliation: pd.DataFrame,
+    processing: pd.DataFrame,
     units: pd.DataFrame,
     scores: pd.DataFrame,
     root: Path,
@@ -140,5 +146,5 @@ def build_manifest(
         "config_files_sha256": {path: _sha256(path) for path in sorted(config_files)},
         "inputs_sha256": dict(sorted(input_hashes.items())),
         "software": software_versions(),
-        "steps": steps(reconciliation, units, scores),
+        "steps": steps(processing, units, scores),
     }

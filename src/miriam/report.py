@@ -1964,10 +1964,10 @@ WITHHELD_REASONS = ("n_below_min_n", "count_below_min_count", "secondary")
 
 
 def withheld_reason(row: pd.Series | Mapping) -> str:
-    """The units table's reason for a withheld unit or count (n_below_min_n when unknown)."""
-    value = row.get("reason") if hasattr(row, "get") else None
-    reason = "" if _missing(value) else str(value)
-    return reason if reason in WITHHELD_REASONS else "n_below_min_n"
+    """The words for a withheld unit or count: always the same ("any"). Which rule withheld it
+    (a small count, a small n, a complement) is for reviewers only: published, it would bound
+    the withheld values (docs/disclosure.md)."""
+    return "any"
 
 
 def _ocmw_names(units: pd.DataFrame, project: str, lang: str) -> list[str]:

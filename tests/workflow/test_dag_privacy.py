@@ -23,10 +23,9 @@ PUBLISHING_RULES = {
     "write_index",
 }
 ROW_LEVEL_ZONES = ("raw/", "private/", "qa/")
-# The one file of qa/ a publishing rule may read: the clean stage's counts of the processing
-# (rows read, kept, quarantined per reason; assumption A10), no attribute of any woman. It is
-# kept in qa/ because nothing reaches results/ before the cohort's disclosure audit (issue 17).
-QA_COUNTS = re.compile(r"^qa/[a-z0-9-]+/reconciliation\.csv$")
+# No file of qa/ may be read by a publishing rule: the processing counts they print come from
+# results/<cohort>/processing.csv, under the count rule (issue 12).
+QA_COUNTS = re.compile(r"^$")
 
 
 def dry_run_jobs() -> list[tuple[str, list[str]]]:

@@ -2,7 +2,7 @@
 rule write_manifest:
     input:
         hashes=rules.ingest_exports.output.hashes,
-        reconciliation=rules.clean_responses.output.reconciliation,
+        processing=rules.disclose_indicators.output.processing,
         units=rules.disclose_indicators.output.units,
         scores=rules.disclose_indicators.output.scores,
         config_files=lambda wc: [

@@ -10,7 +10,7 @@ rule write_report_sources:
         subgroups=rules.disclose_indicators.output.subgroups,
         reach=rules.disclose_indicators.output.reach,
         followup=rules.disclose_indicators.output.followup,
-        reconciliation=rules.clean_responses.output.reconciliation,
+        processing=rules.disclose_indicators.output.processing,
         manifest=rules.write_manifest.output[0],
         trend_reach=rules.compute_trend.output.reach,
         trend_scores=rules.compute_trend.output.scores,

@@ -14,7 +14,7 @@ def main(snakemake):
         config=snakemake.config,
         config_files=list(snakemake.input.config_files),
         input_hashes=json.loads(Path(snakemake.input.hashes).read_text()),
-        reconciliation=pd.read_csv(snakemake.input.reconciliation),
+        processing=pd.read_csv(snakemake.input.processing, dtype={"measure": "string", "count": "Int64"}),
         units=io.read_table(snakemake.input.units),
         scores=io.read_table(snakemake.input.scores),
         root=Path(snakemake.params.workflow_dir),

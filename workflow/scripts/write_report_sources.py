@@ -2,7 +2,7 @@
 
 Named inputs: the published families ``scores`` (the items table: Snakemake reserves the name
 ``items``), ``units``, ``shares``, ``distributions``, ``tests``, ``subgroups``, ``reach``;
-``reconciliation``, ``disclosure_log`` (CSV), ``manifest`` (JSON), ``trend_reach`` and
+``processing`` (CSV: the published processing counts), ``manifest`` (JSON), ``trend_reach`` and
 ``trend_scores``, the indicator ``catalogue``, the ``figures`` directory (and the cohort-wide
 ``programme_figures``: scale and trend charts), the ``cohort`` and
 ``instrument`` configs, and the report's ``templates``, ``assets``, ``quarto_project`` and
@@ -44,12 +44,11 @@ def main(snakemake):
         tables["items"] = _parquet(snakemake, "items")
     for family in FAMILIES:
         tables[family] = _parquet(snakemake, family)
-    if (path := _path(snakemake, "reconciliation")) is not None:
-        tables["reconciliation"] = pd.read_csv(
-            path, dtype={"scope": "string", "measure": "string", "count": "int64"}
-        )
-    if (path := _path(snakemake, "disclosure_log")) is not None:
-        tables["disclosure_log"] = pd.read_csv(path, dtype="string", keep_default_na=False)
+    if (path := _path(snakemake, "processing")) is not None:
+        # the published processing counts (under the count rule), as cohort rows of the
+        # reconciliation; the full reconciliation is for reviewers (qa/)
+        processing = pd.read_csv(path, dtype={"measure": "string", "count": "Int64"})
+        tables["reconciliation"] = processing.assign(scope="cohort")
     tables = {name: df for name, df in tables.items() if df is not None}
     manifest = None
     if (path := _path(snakemake, "manifest")) is not None:
