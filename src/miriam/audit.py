@@ -744,7 +744,7 @@ def _solve_counts(
     system: System, required: dict[Cell, float], pub: Model, cache: dict | None = None, exact: bool = False
 ) -> list[tuple]:
     """Audit rows for every withheld count (intervals rounded inwards to integers)."""
-    withheld = [c for c, (lo, hi) in system.bounds.items() if lo != hi]
+    withheld = [c for c in system.bounds if c in required]  # not the counts of a rounded pct
     wanted = {c: required[c] for c in withheld if required[c] > 0}
     solved = _intervals(system, list(wanted), enough=None if exact else wanted, cache=cache, integer=True)
     solved = {c: _inwards(*v) for c, v in solved.items()}

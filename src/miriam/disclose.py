@@ -360,7 +360,53 @@ def disclose(
         if not failing or not _repair(failing, rels, m, withheld, rules, min_count):
             break
         rules.update(secondary(m, rels, withheld, min_count))
-    return published, log
+    return published, pd.concat([log, _hide_second_moments(published, m, rels, withheld)], ignore_index=True)
+
+
+#: Statistics of the second moment of the differences: with a parent's and the siblings', they
+#: bound a withheld unit's sum of squares, and with it its mean (|mean| <= sqrt(sum d^2 / n)).
+SECOND_MOMENTS = (
+    "sd_diff",
+    "se_diff",
+    "ci_low",
+    "ci_high",
+    "t",
+    "p",
+    "p_holm",
+    "wilcoxon_v",
+    "wilcoxon_p",
+    "wilcoxon_p_holm",
+    "cohen_dz",
+    "rank_biserial",
+)
+
+
+def _hide_second_moments(
+    published: dict[str, pd.DataFrame], m: Model, rels: list[Relation], withheld: dict[Cell, str]
+) -> pd.DataFrame:
+    """Withhold the SDs and tests of the siblings of a unit whose means are withheld.
+
+    The audit attacks sums, not the quadratic variance decomposition: so that no attack on it
+    is needed, a relation with a withheld mean shows no second moment of its other children
+    (the parent keeps its own: with every sibling's hidden it bounds nothing). Returns the log
+    rows of what this hides.
+    """
+    rows = []
+    for parent, kids in rels:
+        if parent[3] != MEANS or not any(k in withheld for k in kids):
+            continue
+        for kid in kids:
+            if kid in withheld:
+                continue
+            for family, row in m.mean_sources[kid]:
+                df = published[family]
+                columns = [c for c in SECOND_MOMENTS if c in df.columns and pd.notna(df.at[row, c])]
+                if columns:
+                    df.loc[row, columns] = np.nan
+                    rule = f"secondary: second moments beside the withheld means under {parent[1]}"
+                    where = (family, df.at[row, "level"], df.at[row, "unit"], kid[2])
+                    rows.append((*where, "|".join(columns), "secondary", rule))
+    return pd.DataFrame(rows, columns=LOG_COLUMNS).astype("string")
 
 
 def _repair(

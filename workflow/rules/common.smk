@@ -26,6 +26,7 @@ OCMW_REFERENCE = config["reference"]["ocmw"]
 CONDA_ENV = "../../environment.yml"
 GROUPS = "config/reference/groups.yaml"
 INDICATOR_CATALOGUE = "config/indicators.yaml"
+PUBLICATION_PLAN = "config/publication.yaml"
 NAME_ALIASES = "config/reference/name_aliases.yaml"
 # Templates and wording belong to the workflow, not to a project's config: found beside it.
 REPORT_SOURCES = Path(workflow.basedir) / "report"

@@ -14,6 +14,7 @@ rule disclose_indicators:
         instrument=get_instrument,
         dictionary=DATA_DICTIONARY,
         reconciliation=rules.clean_responses.output.reconciliation,
+        plan=PUBLICATION_PLAN,
     output:
         **{
             family: f"results/{{cohort}}/{PUBLISHED_NAME[family]}.parquet"

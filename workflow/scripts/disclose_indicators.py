@@ -10,9 +10,9 @@ import logging
 
 import pandas as pd
 
-from miriam import audit, config, dictionary, disclose, io, logs
+from miriam import audit, cells, config, dictionary, disclose, io, logs, publication
 
-NOT_TABLES = {"instrument", "dictionary", "reconciliation"}  # named inputs that are not families
+NOT_TABLES = {"instrument", "dictionary", "reconciliation", "plan"}  # named inputs that are not families
 PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it differs
 
 
@@ -22,11 +22,14 @@ def main(snakemake):
     items = config.load_instrument(snakemake.input.instrument).items()
     thresholds["score_range"] = {v.name: (v.scale["min"], v.scale["max"]) for v in items}
     names = [name for name in snakemake.input.keys() if name not in NOT_TABLES]
-    tables = disclose.filter_levels(
+    plan = publication.load_plan(snakemake.input.plan)
+    tables = publication.apply_plan(
         {name: io.read_table(getattr(snakemake.input, name)) for name in names},
+        plan,
         limits.get("levels"),
     )
     published, log = disclose.disclose(tables, **thresholds)
+    publication.check_coverage(published, cells.build(published), plan)
     result = audit.audit(published, **thresholds, private=tables)
     io.write_csv(log, snakemake.output.disclosure_log)
     io.write_csv(audit.report(result), snakemake.output.audit)
