@@ -47,6 +47,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import jinja2
@@ -258,9 +259,15 @@ def show(value: object) -> str:
 
 
 def _delta(old: object, new: object) -> str:
-    if is_number(old) and is_number(new):
+    """new - old in decimal arithmetic on the published text (6.2 - 6.19 is 0.01, not 0.0099...)."""
+    if not (is_number(old) and is_number(new)):
+        return ""
+    try:
+        difference = Decimal(show(new)) - Decimal(show(old))
+    except InvalidOperation:  # inf or the like
         return format(float(new) - float(old), ".15g")
-    return ""
+    text = format(difference, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _is_numeric(series: pd.Series) -> bool:
@@ -519,18 +526,19 @@ def summary_lines(diff: BuildDiff) -> list[str]:
     lines = [f"{diff.cohort}: {diff.old_label} -> {diff.new_label}"]
     if diff.empty:
         return [*lines, "  no published number changed; nothing changed upstream"]
-    sections = []
+    entries = []  # at most three per section: the HTML lists them all
     for section in UPSTREAM_SECTIONS:
-        rows = [r for r in diff.upstream if r["section"] == section]
-        if rows:
-            shown = ", ".join(r["key"] for r in rows[:3]) + (f", ... ({len(rows)})" if len(rows) > 3 else "")
-            sections.append(f"{section}: {shown}")
-    lines.append("  upstream changed: " + ("; ".join(sections) if sections else "nothing"))
+        rows = [r["key"] for r in diff.upstream if r["section"] == section]
+        entries += rows[:3] + ([f"{len(rows) - 3} more {section} entries"] if len(rows) > 3 else [])
+    lines.append("  upstream changed: " + ("; ".join(entries) if entries else "nothing the manifests record"))
     totals = diff.totals()
+    rows = "no rows added or removed"
+    if totals["rows_added"] or totals["rows_removed"]:
+        added = _rows_text(totals["rows_added"], totals[ADDED], "added")
+        rows = f"{added}, {_rows_text(totals['rows_removed'], totals[REMOVED], 'removed')}"
     lines.append(
         f"  {len(diff.changes)} values differ: {totals[CHANGED]} changed, {totals[WITHHELD]} newly withheld, "
-        f"{totals[PUBLISHED]} newly published; {_rows_text(totals['rows_added'], totals[ADDED], 'added')}, "
-        f"{_rows_text(totals['rows_removed'], totals[REMOVED], 'removed')}"
+        f"{totals[PUBLISHED]} newly published; {rows}"
     )
     for table in diff.tables:
         parts = [

@@ -231,3 +231,10 @@ def test_command_line_snapshots_then_compares(before: Path, tmp_path: Path, caps
     assert "items: 2 changed, 1 newly withheld, 1 row added (3 values), 1 row removed (3 values)" in printed
     assert (out / "c" / "published_diff.html").is_file()
     assert len(pd.read_csv(out / "c" / "published_diff.csv")) == 9
+
+
+def test_differences_are_exact_on_the_published_digits() -> None:
+    assert pd_diff._delta(6.19, 6.2) == "0.01"
+    assert pd_diff._delta(150090, 150099.5) == "9.5"
+    assert pd_diff._delta(None, 3) == ""
+    assert pd_diff.same(5, 5.0) and pd_diff.same(math.nan, pd.NA) and not pd_diff.same(0.0, math.nan)
