@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CORES  ?= 2
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format benchmark benchmark-scale slurm-demo report clean-private clean setup
+.PHONY: demo test lint format benchmark benchmark-scale slurm-demo report clean-private clean setup diff snapshot
 
 setup: $(STAMP)
 
@@ -19,8 +19,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# After a successful build the published tables are saved in published-history/ (make diff).
 demo: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python -m miriam.published_diff --snapshot-only
+
+# What changed since the previous published build: every published number that differs, and
+# what changed upstream (inputs, config, code, packages), in qa/<cohort>/published_diff.{html,csv}.
+# Saves this build first. DIFF_ARGS="--against <snapshot id or dir> <cohort>" to choose.
+diff: $(STAMP)
+	$(BIN)/python -m miriam.published_diff $(DIFF_ARGS)
+
+# Save the published tables and manifest of every cohort in published-history/<cohort>/<build-id>/.
+snapshot: $(STAMP)
+	$(BIN)/python -m miriam.published_diff --snapshot-only
 
 test: $(STAMP)
 	$(BIN)/pytest -q
@@ -56,5 +68,6 @@ report: $(STAMP)
 clean-private:
 	rm -rf private/
 
+# published-history/ (the snapshots make diff compares) is kept.
 clean:
 	rm -rf results/ private/ qa/ logs/ benchmarks/ .snakemake/
