@@ -39,6 +39,7 @@ rule compute_trend:
     conda:
         CONDA_ENV
     params:
+        code=code_of("compute_trend.py"),
         cohorts=cohorts_so_far,
     script:
         "../scripts/compute_trend.py"
