@@ -1,4 +1,5 @@
-"""Rule write_manifest: code version, config hash, input checksums and rows per step."""
+"""Rule write_manifest: code version (commit, and the code digest of every rule), config hash,
+input checksums and rows per step."""
 
 import json
 from pathlib import Path
@@ -18,6 +19,7 @@ def main(snakemake):
         units=io.read_table(snakemake.input.units),
         scores=io.read_table(snakemake.input.scores),
         root=Path(snakemake.params.workflow_dir),
+        rules=dict(snakemake.params.rules),
     )
     io.write_text(json.dumps(built, indent=2, sort_keys=True) + "\n", snakemake.output[0])
 
