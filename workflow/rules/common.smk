@@ -2,6 +2,7 @@
 # small input functions the rules use. Anything longer lives in the miriam package.
 import sys
 
+from snakemake.io import strip_wildcard_constraints
 from snakemake.utils import validate
 
 sys.path.insert(
@@ -54,9 +55,11 @@ def code_by_rule(wildcards):
     for rule_ in workflow.rules:
         if not rule_.script:
             continue
-        outputs = [str(o).replace("{cohort}", wildcards.cohort) for o in rule_.output]
-        if not any("{cohort}" in str(o) or str(o) in exports for o in rule_.output):
+        # the patterns carry the global wildcard constraints: {cohort,a|b}
+        patterns = [strip_wildcard_constraints(str(o)) for o in rule_.output]
+        if not any("{cohort}" in p or p in exports for p in patterns):
             continue  # another cohort's demo exports
+        outputs = [p.replace("{cohort}", wildcards.cohort) for p in patterns]
         built[rule_.name] = {
             "code_sha256": code_of(Path(rule_.script).name),
             "outputs": sorted(outputs),

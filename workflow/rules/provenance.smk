@@ -32,7 +32,6 @@ rule write_manifest:
         # every rule's code digest and outputs: a change in any rule's code re-runs the
         # manifest, hence every document naming its commit
         rules=code_by_rule,
-        workflow_dir=workflow.basedir,
         # a new version re-runs the manifest and what it feeds (every report's colophon)
         version=miriam_version,
     script:

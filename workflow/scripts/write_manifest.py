@@ -18,7 +18,9 @@ def main(snakemake):
         reconciliation=pd.read_csv(snakemake.input.reconciliation),
         units=io.read_table(snakemake.input.units),
         scores=io.read_table(snakemake.input.scores),
-        root=Path(snakemake.params.workflow_dir),
+        # the checkout the workflow runs from (scripts are in <root>/workflow/scripts): not a
+        # param, so that moving the checkout does not re-run the manifest
+        root=Path(snakemake.scriptdir).parents[1],
         rules=dict(snakemake.params.rules),
     )
     io.write_text(json.dumps(built, indent=2, sort_keys=True) + "\n", snakemake.output[0])
