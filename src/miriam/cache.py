@@ -8,6 +8,10 @@ hashes everything it is made from (its data, its wording, the code that draws or
 the engine's version): an unchanged key means the very same bytes, which are copied back
 instead of being drawn or rendered again. The outputs are deterministic, so a build with the
 cache writes exactly what a build without it writes. Delete the directory to start afresh.
+
+The code in a key is :func:`miriam.code_digest.module_digest` of the calling module: that module
+and every package module it imports, transitively (the rounding the charts print included), so
+that no hand-kept list of files can miss one.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ import pandas as pd
 import plotnine as p9
 from babel.numbers import format_decimal
 
-from miriam.cache import Cache, key, source_of
+from miriam.cache import Cache, key
+from miriam.code_digest import module_digest
 from miriam.errors import DisclosureError
 from miriam.printed import printed_diff, round1, unit_languages
 
@@ -468,10 +469,12 @@ def _withheld_masked(items: pd.DataFrame) -> pd.DataFrame:
 
 @functools.cache
 def _drawing_code() -> bytes:
-    """This module's source and the versions of the libraries that draw: part of every key."""
+    """The code that draws (this module and every package module it imports, transitively:
+    the rounding the charts print among them) and the versions of the libraries that draw:
+    part of every key."""
     import matplotlib as mpl
 
-    return source_of(__file__) + f"plotnine {p9.__version__} matplotlib {mpl.__version__}".encode()
+    return f"{module_digest(__name__)} plotnine {p9.__version__} matplotlib {mpl.__version__}".encode()
 
 
 def _chart_key(rows: pd.DataFrame, lang: str, labels: dict, scale: Scale, name: str, group: str) -> str:

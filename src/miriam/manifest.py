@@ -138,10 +138,19 @@ def build_manifest(
     units: pd.DataFrame,
     scores: pd.DataFrame,
     root: Path,
+    rules: dict[str, dict] | None = None,
 ) -> dict:
+    """`rules`: per rule, the digest of the code it runs (:mod:`miriam.code_digest`) and the
+    outputs it writes, as the workflow computes them (``code_by_rule`` in common.smk)."""
+    code = code_version(root)
+    if rules is not None:
+        code["rules"] = {
+            name: {"code_sha256": entry["code_sha256"], "outputs": sorted(entry["outputs"])}
+            for name, entry in sorted(rules.items())
+        }
     return {
         "cohort": cohort,
-        "code": code_version(root),
+        "code": code,
         "config_sha256": config_hash(config, config_files),
         "config_files_sha256": {path: _sha256(path) for path in sorted(config_files)},
         "inputs_sha256": dict(sorted(input_hashes.items())),

@@ -35,6 +35,7 @@ from pathlib import Path
 import yaml
 
 from miriam.cache import Cache, key, source_of
+from miriam.code_digest import module_digest
 from miriam.config import ROOT
 from miriam.errors import MiriamError
 
@@ -223,11 +224,12 @@ _FIGURE_REFERENCE = re.compile(r"\]\((figures/[^)\s]+)\)")
 
 def _render_key(qmd: Path, assets: Path) -> str:
     """Everything a document's outputs are made from: the source, the figures it embeds, its
-    stylesheet, the assets and templates, this module, and the engines' versions. Each
+    stylesheet, the assets and templates, the code (this module and every package module it
+    imports, transitively), and the engines' versions. Each
     format's key adds the format to it (read and hashed once per document)."""
     text = qmd.read_text(encoding="utf-8")
     figures = sorted(set(_FIGURE_REFERENCE.findall(text)))
-    parts = [text, engine_label("pandoc"), source_of(__file__)]
+    parts = [text, engine_label("pandoc"), module_digest(__name__)]
     parts += [source_of(p) for p in sorted(Path(assets).iterdir()) if p.is_file()]
     parts += [f + ":" for f in figures] + [
         source_of(qmd.parent / f) for f in figures if (qmd.parent / f).exists()

@@ -394,3 +394,43 @@ def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
     assert (tmp_path / "a" / "scale_ocmws.svg").read_bytes() == (
         tmp_path / "b" / "scale_ocmws.svg"
     ).read_bytes()
+
+
+def test_a_change_in_the_rounding_the_charts_print_draws_them_again(tmp_path, monkeypatch):
+    """The key covers the code of every module the charts import (miriam.code_digest), not a
+    hand-kept list: editing the rounding module (printed) invalidates every chart, so a forced
+    re-run cannot copy charts drawn by the old rounding back from the cache."""
+    import shutil
+    from pathlib import Path
+
+    from miriam import code_digest, printed
+
+    real = code_digest.package_dir()
+    package = tmp_path / "code" / "miriam"  # a copy of the package to edit, as a developer would
+    shutil.copytree(real, package)
+    monkeypatch.setattr(code_digest, "package_dir", lambda: package)
+
+    def fresh_code() -> None:
+        code_digest.clear()
+        figures._drawing_code.cache_clear()
+
+    fresh_code()
+    items, units = _tables()
+    cache = tmp_path / "cache"
+    figures.write_figures(items, units, LABELS, "nl", tmp_path / "a", scales=_scales(), cache_dir=cache)
+    drawn = []
+    original = figures.save_svg
+    monkeypatch.setattr(figures, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
+    figures.write_figures(items, units, LABELS, "nl", tmp_path / "b", scales=_scales(), cache_dir=cache)
+    assert drawn == []  # unchanged code: from the cache
+
+    # wherever the rounding module lies in the package (it may move into a subpackage)
+    with (package / Path(printed.__file__).relative_to(real)).open("a", encoding="utf-8") as handle:
+        handle.write("\n# rounding changed\n")
+    fresh_code()
+    try:
+        figures.write_figures(items, units, LABELS, "nl", tmp_path / "c", scales=_scales(), cache_dir=cache)
+    finally:
+        monkeypatch.undo()
+        fresh_code()
+    assert drawn, "charts drawn again after the rounding module changed"

@@ -26,5 +26,7 @@ rule clean_responses:
         CONDA_ENV
     resources:
         mem_mb=2000,
+    params:
+        code=code_of("clean_responses.py"),
     script:
         "../scripts/clean_responses.py"

@@ -3,6 +3,7 @@
 import sys
 import time
 
+from snakemake.io import strip_wildcard_constraints
 from snakemake.utils import validate
 
 sys.path.insert(
@@ -10,6 +11,7 @@ sys.path.insert(
 )  # the package, also without install
 from miriam import __version__ as miriam_version  # noqa: E402
 from miriam import config as miriam_config  # noqa: E402
+from miriam import code_digest as miriam_code  # noqa: E402
 
 # When this run started: the onerror handler prints the errors logged since (Snakefile).
 RUN_STARTED = time.time()
@@ -31,11 +33,51 @@ NAME_ALIASES = "config/reference/name_aliases.yaml"
 # Templates and wording belong to the workflow, not to a project's config: found beside it.
 REPORT_SOURCES = Path(workflow.basedir) / "report"
 DATA_DICTIONARY = Path(workflow.basedir) / "workflow" / "data_dictionary.yaml"
+# The code the rules run: their scripts and the package those import (see code_of).
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+PACKAGE_DIR = Path(workflow.basedir) / "src" / "miriam"
 
 
 wildcard_constraints:
     cohort="|".join(COHORTS),
     lang="nl|fr",
+
+
+def code_of(script):
+    """The digest of a rule's script and of every miriam module it imports, transitively
+    (miriam.code_digest), for the rule's `params: code=`. Snakemake re-runs a job whose params
+    changed (default --rerun-triggers), so a rule re-runs when the code it runs changes, and
+    so does everything downstream. Read once per script, at parse time."""
+    return miriam_code.script_digest(SCRIPTS / script, PACKAGE_DIR)
+
+
+def code_by_rule(wildcards):
+    """For the manifest: per rule that runs a script for this cohort, the digest of its code
+    and the outputs it writes. Called when the jobs are made, after every rule file is read.
+    """
+    exports = set(get_exports(wildcards))
+    built = {}
+    for rule_ in workflow.rules:
+        if not rule_.script:
+            continue
+        # the patterns carry the global wildcard constraints: {cohort,a|b}
+        patterns = [strip_wildcard_constraints(str(o)) for o in rule_.output]
+        if not any("{cohort}" in p or p in exports for p in patterns):
+            continue  # another cohort's demo exports
+        outputs = [p.replace("{cohort}", wildcards.cohort) for p in patterns]
+        built[rule_.name] = {
+            "code_sha256": code_of(Path(rule_.script).name),
+            "outputs": sorted(outputs),
+        }
+    return dict(sorted(built.items()))
+
+
+def report_files(*parts):
+    """The files under report/<parts> (templates, assets), sorted: inputs file by file, since
+    Snakemake takes a directory's own mtime, which editing a file in it does not change.
+    """
+    folder = REPORT_SOURCES.joinpath(*parts)
+    return sorted(str(p) for p in folder.rglob("*") if p.is_file())
 
 
 def get_cohort_config(wildcards):

@@ -20,6 +20,7 @@ for demo_name, demo_cohort in COHORTS.items():
         conda:
             CONDA_ENV
         params:
+            code=code_of("generate_demo_exports.py"),
             cohort=demo_name,
         script:
             "../scripts/generate_demo_exports.py"

@@ -59,6 +59,7 @@ rule disclose_indicators:
     resources:
         mem_mb=2000,
     params:
+        code=code_of("disclose_indicators.py"),
         disclosure=config["disclosure"],
     script:
         "../scripts/disclose_indicators.py"

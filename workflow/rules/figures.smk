@@ -32,6 +32,7 @@ rule make_figures:
     conda:
         CONDA_ENV
     params:
+        code=code_of("make_figures.py"),
         lang="{lang}",
         instrument=get_instrument,
         illustrative=config["reference"]["leefloon_illustrative"],

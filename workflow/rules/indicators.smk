@@ -33,5 +33,7 @@ rule compute_indicators:
         CONDA_ENV
     resources:
         mem_mb=2000,
+    params:
+        code=code_of("compute_indicators.py"),
     script:
         "../scripts/compute_indicators.py"

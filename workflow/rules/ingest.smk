@@ -18,6 +18,7 @@ rule ingest_exports:
     resources:
         mem_mb=2000,
     params:
+        code=code_of("ingest_exports.py"),
         parsing=config["parsing"],
     script:
         "../scripts/ingest_exports.py"

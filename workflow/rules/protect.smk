@@ -16,6 +16,7 @@ rule protect_responses:
     resources:
         mem_mb=2000,
     params:
+        code=code_of("protect_responses.py"),
         generalise=config["generalise"],
     script:
         "../scripts/protect_responses.py"
@@ -36,6 +37,7 @@ rule write_extract:
     conda:
         CONDA_ENV
     params:
+        code=code_of("write_extract.py"),
         extract=config["extract"],
     script:
         "../scripts/write_extract.py"

@@ -1,4 +1,5 @@
 # The run manifest: which code, config and inputs made this cohort's results (issue: audit).
+# It names the commit every colophon prints, so it re-runs whenever any rule's code changes.
 rule write_manifest:
     input:
         hashes=rules.ingest_exports.output.hashes,
@@ -27,7 +28,10 @@ rule write_manifest:
     conda:
         CONDA_ENV
     params:
-        workflow_dir=workflow.basedir,
+        code=code_of("write_manifest.py"),
+        # every rule's code digest and outputs: a change in any rule's code re-runs the
+        # manifest, hence every document naming its commit
+        rules=code_by_rule,
         # a new version re-runs the manifest and what it feeds (every report's colophon)
         version=miriam_version,
     script:

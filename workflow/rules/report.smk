@@ -21,6 +21,9 @@ rule write_report_sources:
         instrument=get_instrument,
         templates=REPORT_SOURCES / "templates",
         assets=REPORT_SOURCES / "assets",
+        # and each file in them: editing a file does not change its directory's mtime
+        template_files=report_files("templates"),
+        asset_files=report_files("assets"),
         quarto_project=REPORT_SOURCES / "_quarto.yml",
         strings=REPORT_SOURCES / "strings" / "{lang}.yaml",
     output:
@@ -32,6 +35,7 @@ rule write_report_sources:
     conda:
         CONDA_ENV
     params:
+        code=code_of("write_report_sources.py"),
         lang="{lang}",
         min_n=config["disclosure"]["min_n"],
     script:
@@ -56,6 +60,7 @@ rule render_report:
     conda:
         CONDA_ENV
     params:
+        code=code_of("render_report.py"),
         formats=config["formats"],
         engine=config["render"]["engine"],
         cache=config["cache_dir"],
@@ -67,6 +72,12 @@ rule write_index:
     input:
         units=rules.disclose_indicators.output.units,
         cohort=get_cohort_config,
+        # the page is written from a template and the wording of every language
+        template_files=report_files("templates"),
+        strings=lambda wc: [
+            str(REPORT_SOURCES / "strings" / f"{lang}.yaml")
+            for lang in report_languages(wc.cohort)
+        ],
         reports=lambda wc: expand(
             "results/{{cohort}}/report/{lang}", lang=report_languages(wc.cohort)
         ),
@@ -84,6 +95,7 @@ rule write_index:
     conda:
         CONDA_ENV
     params:
+        code=code_of("write_index.py"),
         languages=config["languages"],
         # every other cohort of this build and of the same kind (real or demo: never mixed):
         # (name, label); its page is linked

@@ -37,6 +37,7 @@ rule compute_trend:
     conda:
         CONDA_ENV
     params:
+        code=code_of("compute_trend.py"),
         cohorts=cohorts_so_far,
     script:
         "../scripts/compute_trend.py"

@@ -1,4 +1,5 @@
-"""Rule write_manifest: code version, config hash, input checksums and rows per step."""
+"""Rule write_manifest: code version (commit, and the code digest of every rule), config hash,
+input checksums and rows per step."""
 
 import json
 from pathlib import Path
@@ -17,7 +18,10 @@ def main(snakemake):
         processing=pd.read_csv(snakemake.input.processing, dtype={"measure": "string", "count": "Int64"}),
         units=io.read_table(snakemake.input.units),
         scores=io.read_table(snakemake.input.scores),
-        root=Path(snakemake.params.workflow_dir),
+        # the checkout the workflow runs from (scripts are in <root>/workflow/scripts): not a
+        # param, so that moving the checkout does not re-run the manifest
+        root=Path(snakemake.scriptdir).parents[1],
+        rules=dict(snakemake.params.rules),
     )
     io.write_text(json.dumps(built, indent=2, sort_keys=True) + "\n", snakemake.output[0])
 
