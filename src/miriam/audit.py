@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_array
 
-from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, add_gaps, build, identities
+from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, Cell, Model, add_gaps, build, identities
 from miriam.disclose import TEST_DECIMALS
 from miriam.errors import DisclosureError
 
@@ -372,8 +372,8 @@ def count_system(pub: Model, bounds: dict[Cell, tuple[float, float]], truth: Mod
     Besides the sums: within a unit, paired <= baseline, endline <= women and an item's
     counts <= the unit's; a share's or distribution's n <= the unit's women through its gap
     (:func:`miriam.cells.add_gaps`, where the definitions make it so); and every identity that
-    holds between a share's n and a unit count (credited from the private tables: an analyst can guess them from the
-    definitions and confirm them on the published units).
+    holds between a share's n and a unit count (credited from the private tables: an analyst
+    can guess them from the definitions and confirm them on the published units).
     """
     system = System()
     system.bounds = dict(bounds)
