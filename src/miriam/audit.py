@@ -297,7 +297,7 @@ def _from_percentage(
 ) -> tuple[float, float] | None:
     """The whole numbers a published percentage of a known n allows (None: not published)."""
     total, family, column, row = pub.rounded[cell]
-    pct = pd.to_numeric(pd.Series([published[family][column].iloc[row]]), errors="coerce").iloc[0]
+    pct = _numeric(published, family, column)[row]
     n = pub.values.get(total, np.nan)
     if np.isnan(n) and truth is not None:
         n = truth.values.get(total, np.nan)  # credited: every n_paired
@@ -305,6 +305,19 @@ def _from_percentage(
         return None
     half = 0.5 * 10.0**-decimals
     return float(math.ceil(n * (pct - half) / 100 - TOL)), float(math.floor(n * (pct + half) / 100 + TOL))
+
+
+_NUMERIC: dict[tuple[int, str, str], tuple[pd.DataFrame, np.ndarray]] = {}
+
+
+def _numeric(published: Mapping[str, pd.DataFrame], family: str, column: str) -> np.ndarray:
+    """A published column as floats, converted once per table (not once per cell)."""
+    df = published[family]
+    key = (id(df), family, column)
+    if key not in _NUMERIC or _NUMERIC[key][0] is not df:
+        _NUMERIC.clear() if len(_NUMERIC) > 64 else None
+        _NUMERIC[key] = (df, pd.to_numeric(df[column], errors="coerce").astype("float64").to_numpy())
+    return _NUMERIC[key][1]
 
 
 def _zero_may_hide(cell: Cell, pub: Model, truth: Model | None, min_n: int) -> bool:

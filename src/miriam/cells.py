@@ -180,6 +180,7 @@ class Model:
     rounded: dict[Cell, tuple[Cell, str, str, int]] = field(default_factory=dict)
     units_name: str = "units"
     scores_name: str | None = None
+    _by_key: tuple[int, list] = (-1, [])
 
     def add(self, cell: Cell, value: float, place: Place | None, label: tuple[str, str, str, str]) -> None:
         if cell not in self.values:
@@ -195,11 +196,13 @@ class Model:
         unknown has no mean and is left out. `weight` defaults to the model's own values.
         """
         weight = self.values if weight is None else weight
-        by_key: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-        for table, unit, key, q in self.values:
-            by_key[(table, key, q)].add(unit)
+        if self._by_key[0] != len(self.values):  # cells are only ever added: their count tells
+            by_key: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+            for table, unit, key, q in self.values:
+                by_key[(table, key, q)].add(unit)
+            self._by_key = (len(self.values), sorted(by_key.items()))
         out: list[Relation] = []
-        for (table, key, q), units in sorted(by_key.items()):
+        for (table, key, q), units in self._by_key[1]:
             for parent, kids in self.families:
                 if parent not in units:
                     continue

@@ -403,21 +403,29 @@ def _hide_second_moments(
     (the parent keeps its own: with every sibling's hidden it bounds nothing). Returns the log
     rows of what this hides.
     """
-    rows = []
+    targets: dict[tuple[str, int], tuple[str, str]] = {}  # (family, row) -> (item, parent)
     for parent, kids in rels:
         if parent[3] != MEANS or not any(k in withheld for k in kids):
             continue
         for kid in kids:
-            if kid in withheld:
-                continue
-            for family, row in m.mean_sources[kid]:
-                df = published[family]
-                columns = [c for c in SECOND_MOMENTS if c in df.columns and pd.notna(df.at[row, c])]
-                if columns:
-                    df.loc[row, columns] = np.nan
-                    rule = f"secondary: second moments beside the withheld means under {parent[1]}"
-                    where = (family, df.at[row, "level"], df.at[row, "unit"], kid[2])
-                    rows.append((*where, "|".join(columns), "secondary", rule))
+            if kid not in withheld:
+                for family, row in m.mean_sources[kid]:
+                    targets.setdefault((family, row), (kid[2], parent[1]))
+    rows = []
+    for family in sorted({f for f, _ in targets}):
+        df = published[family]
+        at = sorted(r for f, r in targets if f == family)
+        columns = [c for c in SECOND_MOMENTS if c in df.columns]
+        shown = df.loc[at, columns].notna().to_numpy()
+        levels, units = df["level"].to_numpy(), df["unit"].to_numpy()
+        for k, row in enumerate(at):
+            hidden = [c for c, on in zip(columns, shown[k], strict=True) if on]
+            if hidden:
+                item, parent = targets[(family, row)]
+                rule = f"secondary: second moments beside the withheld means under {parent}"
+                rows.append((family, levels[row], units[row], item, "|".join(hidden), "secondary", rule))
+        for column in columns:
+            df.loc[at, column] = np.nan
     return pd.DataFrame(rows, columns=LOG_COLUMNS).astype("string")
 
 
