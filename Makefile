@@ -37,11 +37,11 @@ format: $(STAMP)
 	$(BIN)/snakefmt Snakefile workflow/rules
 
 benchmark: $(STAMP)
-	$(BIN)/python -m miriam.benchmark
+	$(BIN)/python -m miriam_tools.benchmark
 
 # The scale run alone: all 581 OCMWs and 20,000 women after the two demo cohorts.
 benchmark-scale: $(STAMP)
-	$(BIN)/python -m miriam.benchmark --only-scale
+	$(BIN)/python -m miriam_tools.benchmark --only-scale
 
 # Proof that the SLURM profile works: a single-node SLURM on this machine (root, Debian).
 slurm-demo: $(STAMP)

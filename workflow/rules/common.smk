@@ -10,7 +10,7 @@ sys.path.insert(
 from miriam import __version__ as miriam_version  # noqa: E402
 from miriam import config as miriam_config  # noqa: E402
 
-validate(config, schema="../schemas/config.schema.yaml")
+validate(config, schema="../../src/miriam/config/schemas/config.schema.yaml")
 
 COHORTS = {
     name: miriam_config.load_cohort(miriam_config.cohort_path(name))

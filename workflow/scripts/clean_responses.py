@@ -2,7 +2,9 @@
 
 import logging
 
-from miriam import clean, config, io, logs, qa, validation
+from miriam import clean, config, io
+from miriam.clean import qa, validation
+from miriam.provenance import logs
 
 
 def main(snakemake):

@@ -8,7 +8,9 @@ audit has found nothing recoverable; the audit report and the log never hold a v
 
 import logging
 
-from miriam import audit, config, dictionary, disclose, io, logs
+from miriam import config, io
+from miriam.disclosure import audit, dictionary, disclose
+from miriam.provenance import logs
 
 NOT_TABLES = {"instrument", "dictionary"}  # named inputs that are not tables
 PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it differs

@@ -3,7 +3,7 @@
 For every withheld value the audit computes the tightest interval [lower, upper] that the
 published numbers prove, by linear programming (HiGHS, through its own Python interface), and compares
 its width with the protection required (docs/disclosure.md). It sees the published families as
-the same cells and relations as the suppression does (:mod:`miriam.cells`). The attacker is
+the same cells and relations as the suppression does (:mod:`miriam.disclosure.cells`). The attacker is
 given:
 
 - every published number, with the interval its rounding allows: counts exact, means
@@ -36,8 +36,8 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_array
 
-from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build
-from miriam.disclose import PRIMARY, REASONS, TEST_DECIMALS
+from miriam.disclosure.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build
+from miriam.disclosure.disclose import PRIMARY, REASONS, TEST_DECIMALS
 from miriam.errors import DisclosureError
 
 AUDIT_COLUMNS = [
@@ -95,7 +95,7 @@ def audit(
     Parameters
     ----------
     published
-        Everything published, as returned by :func:`miriam.disclose.disclose` (a disclosure
+        Everything published, as returned by :func:`miriam.disclosure.disclose.disclose` (a disclosure
         log among them is ignored: it says nothing the tables' reason columns do not).
     min_n, min_count
         The thresholds the tables were disclosed with.
@@ -201,7 +201,7 @@ def _check_rounding(
             if not np.allclose(v, np.round(v, places), rtol=0, atol=1e-9):
                 raise DisclosureError(
                     f"table '{name}' column '{column}' is published with more than {places} decimals",
-                    expected="values rounded by miriam.disclose.disclose",
+                    expected="values rounded by miriam.disclosure.disclose.disclose",
                 )
 
 

@@ -33,9 +33,9 @@ import pandas as pd
 import plotnine as p9
 from babel.numbers import format_decimal
 
-from miriam.cache import Cache, key, source_of
 from miriam.errors import DisclosureError
 from miriam.printed import printed_diff, round1, unit_languages
+from miriam.provenance.cache import Cache, key, source_of
 
 log = logging.getLogger(__name__)
 
@@ -522,7 +522,7 @@ def write_figures(
     `scales` gives each item's scale (:func:`scale_of`); a group's chart uses its first item's
     (the items of a group share one scale in every codebook). With `cache_dir`, a chart whose
     data, wording, scale and drawing code are unchanged is copied from the cache
-    (:mod:`miriam.cache`) instead of drawn again: the same bytes, in a fraction of the time.
+    (:mod:`miriam.provenance.cache`) instead of drawn again: the same bytes, in a fraction of the time.
 
     Belgium and the projects whose factsheet is in `lang` (``languages``), with ``published``
     true; per group, a chart is

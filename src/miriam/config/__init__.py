@@ -1,6 +1,6 @@
 """Loading and validating the configuration files: the pipeline's user interface.
 
-Every file is validated against its JSON schema in workflow/schemas/ and a failure names the
+Every file is validated against its JSON schema in src/miriam/config/schemas/ and a failure names the
 file, the key and what was expected. Loaded objects are small frozen dataclasses so that the
 stages get typed, read-only views instead of nested dicts.
 """
@@ -18,8 +18,8 @@ import yaml
 
 from miriam.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "workflow" / "schemas"
+ROOT = Path(__file__).resolve().parents[3]
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 LANGUAGES = ("nl", "fr")
 WAVES = ("baseline", "endline")
 #: The follow-up wave: a form about a year after the end, on a sample of the women, when a
@@ -56,7 +56,7 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
 
 
 def validate(data: dict[str, Any], schema_name: str, file: str | Path) -> dict[str, Any]:
-    """Validate `data` against workflow/schemas/<schema_name>.schema.yaml, filling defaults.
+    """Validate `data` against src/miriam/config/schemas/<schema_name>.schema.yaml, filling defaults.
 
     Raises ConfigError naming the file, the key path and the schema's expectation.
     """

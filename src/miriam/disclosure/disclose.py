@@ -1,10 +1,10 @@
 """Disclosure control: primary and secondary suppression of every published family
 (docs/disclosure.md).
 
-The families are first seen as cells bound by relations (:mod:`miriam.cells`). Primary
+The families are first seen as cells bound by relations (:mod:`miriam.disclosure.cells`). Primary
 suppression withholds the cells the thresholds forbid; secondary suppression then makes sure
 that no relation has exactly one withheld member (it could be recovered by differencing), to a
-fixed point; the audit (:mod:`miriam.audit`) attacks the result and drives a few repair
+fixed point; the audit (:mod:`miriam.disclosure.audit`) attacks the result and drives a few repair
 rounds where combinations of relations still narrow a value. The tables carry no language:
 the Dutch and French reports print the same cells, so they show the same pattern by
 construction.
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from miriam.cells import (
+from miriam.disclosure.cells import (
     COUNT,
     ITEM_COUNTS,
     LEVELS,
@@ -236,7 +236,7 @@ def secondary(m: Model, rels: list[Relation], withheld: dict[Cell, str], min_cou
     m
         The cell model of the unsuppressed tables.
     rels
-        Its relations (:meth:`miriam.cells.Model.relations`).
+        Its relations (:meth:`miriam.disclosure.cells.Model.relations`).
     withheld
         Primary cells and their reasons; updated in place with the secondary ones.
     min_count
@@ -306,7 +306,7 @@ def disclose(
     Parameters
     ----------
     tables
-        Unsuppressed families by name (:func:`miriam.cells.table_kind` tells them apart);
+        Unsuppressed families by name (:func:`miriam.disclosure.cells.table_kind` tells them apart);
         exactly one units table.
     min_n
         Means, percentages and tests need at least this many women.
@@ -329,7 +329,7 @@ def disclose(
         One row per table row with a withheld value: table, level, unit, key, columns (the
         withheld ones, '|'-joined), reason, rule; never a value.
     """
-    from miriam.audit import audit  # here: the audit module builds on this one
+    from miriam.disclosure.audit import audit  # here: the audit module builds on this one
 
     tables = filter_levels(tables, levels)
     m = build(tables)

@@ -34,9 +34,9 @@ from pathlib import Path
 
 import yaml
 
-from miriam.cache import Cache, key, source_of
 from miriam.config import ROOT
 from miriam.errors import MiriamError
+from miriam.provenance.cache import Cache, key, source_of
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ def render_pandoc(
     """Render one source with pandoc (HTML) and pandoc -> Typst -> typst (PDF), next to it.
 
     With `cache_dir`, an output whose source, figures, assets and engines are unchanged is
-    copied from the cache (:mod:`miriam.cache`): the same bytes, without rendering."""
+    copied from the cache (:mod:`miriam.provenance.cache`): the same bytes, without rendering."""
     qmd = Path(qmd)
     cache = Cache(cache_dir, "render")
     out: dict[Path, str] = {}

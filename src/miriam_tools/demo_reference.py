@@ -3,7 +3,7 @@ leefloon recipients.
 
 No public table gives the number of leefloon / revenu d'intégration recipients per OCMW, so
 the demo ships an *illustrative* one (config/reference/leefloon_illustrative.csv, written by
-`python -m miriam.demo_reference`): the OCMWs of config/reference/ocmw.csv with their real
+`python -m miriam_tools.demo_reference`): the OCMWs of config/reference/ocmw.csv with their real
 population and region, and 581 in all as in Belgium (300 Flemish, 262 Walloon, 19 in
 Brussels), the others as "OCMW/CPAS <code>" with seeded populations and ids from 94001 on,
 which no Belgian NIS code takes (94xxx-96xxx are unused). Recipients are population

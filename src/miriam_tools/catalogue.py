@@ -1,6 +1,6 @@
 """Generate docs/indicators.md from config/indicators.yaml and the codebook.
 
-Run `python -m miriam.catalogue > docs/indicators.md`; a test fails when the page is stale, so
+Run `python -m miriam_tools.catalogue > docs/indicators.md`; a test fails when the page is stale, so
 the documentation always says what the code computes.
 """
 
@@ -75,7 +75,7 @@ def render(catalogue: dict, instrument_version: str = "miriam-2023", config: dic
         "# Indicator catalogue",
         "",
         "Generated from `config/indicators.yaml` (and `config/config.yaml` for the published",
-        "levels) by `python -m miriam.catalogue`; do not edit by hand. Every number passes",
+        "levels) by `python -m miriam_tools.catalogue`; do not edit by hand. Every number passes",
         "disclosure control (docs/disclosure.md) before it is published; the table a number is",
         "published in is `results/<cohort>/<table>.csv`, described column by column in",
         "`results/<cohort>/data_dictionary.csv`.",

@@ -1,4 +1,4 @@
-"""Scaffold a new cohort: `python -m miriam.scaffold <cohort> [--instrument VERSION] [--label L]`.
+"""Scaffold a new cohort: `python -m miriam_tools.scaffold <cohort> [--instrument VERSION] [--label L]`.
 
 Writes config/cohorts/<cohort>.yaml with every option documented (validated against the
 schema before it is written), creates raw/<cohort>/ with a README, and prints what to do next,
@@ -15,8 +15,8 @@ from miriam.config import ConfigError, load_yaml, validate
 from miriam.errors import MiriamError
 
 TEMPLATE = """\
-# Cohort {cohort}: written by `python -m miriam.scaffold`; edit every line marked TODO.
-# Schema with every key explained: workflow/schemas/cohort.schema.yaml.
+# Cohort {cohort}: written by `python -m miriam_tools.scaffold`; edit every line marked TODO.
+# Schema with every key explained: src/miriam/config/schemas/cohort.schema.yaml.
 # Walkthrough: docs/adding-a-cohort.md.
 
 # The cohort's name: equals this file's name (lower case, digits and dashes).
@@ -124,7 +124,9 @@ def scaffold(cohort: str, instrument: str, label: str | None, root: Path = Path(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m miriam.scaffold", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m miriam_tools.scaffold", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("cohort", help="the new cohort's name, e.g. 2024-2025")
     parser.add_argument("--instrument", default="miriam-2023", help="codebook version (default miriam-2023)")
     parser.add_argument("--label", help='as printed in the report (default "YYYY-YYYY")')

@@ -1,6 +1,6 @@
 """Report content: from the published tables to Quarto sources (.qmd), one set per language.
 
-This module decides *what* the documents say; :mod:`miriam.render` turns the sources into HTML
+This module decides *what* the documents say; :mod:`miriam.report.render` turns the sources into HTML
 and PDF. It reads only published, disclosure-checked tables (``results/<cohort>/``):
 
 - ``items``: one row per unit x item with begin, end and difference (NaN when withheld);
@@ -16,7 +16,7 @@ The sources are plain pandoc markdown that Quarto also accepts: YAML front matte
 with a header row, fenced divs (``::: {.callout-warning}``), images as
 ``![caption](figures/x.svg){fig-alt="..."}``. The engine line of the colophon is the Quarto
 shortcode ``{{< meta miriam-engine >}}``: Quarto fills it from ``-M``, the pandoc path of
-:mod:`miriam.render` substitutes it before conversion.
+:mod:`miriam.report.render` substitutes it before conversion.
 """
 
 from __future__ import annotations

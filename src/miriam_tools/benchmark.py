@@ -1,4 +1,4 @@
-"""Benchmark the workflow: `make benchmark` (or `python -m miriam.benchmark [--scale]`).
+"""Benchmark the workflow: `make benchmark` (or `python -m miriam_tools.benchmark [--scale]`).
 
 Prints wall times on this machine for: a full build of the demo cohorts (and of the 2023-2024
 cohort's report alone), a no-op rebuild, a rebuild after changing one OCMW's rows in one

@@ -609,7 +609,7 @@ def compute_all(
 
     The programme year's families see the baseline and endline rows only; the follow-up rows
     feed the follow-up family (empty for a cohort without follow-up)."""
-    from miriam import stats  # local: only this entry point needs scipy
+    from miriam.indicators import stats  # local: only this entry point needs scipy
 
     everything = protected
     protected = everything[everything["wave"].isin(WAVES)].reset_index(drop=True)

@@ -1,5 +1,5 @@
 """The published tables as cells bound by relations: the model that disclosure control
-(:mod:`miriam.disclose`) and its audit (:mod:`miriam.audit`) share (docs/disclosure.md).
+(:mod:`miriam.disclosure.disclose`) and its audit (:mod:`miriam.disclosure.audit`) share (docs/disclosure.md).
 
 A *cell* is one publishable quantity, named ``(table, unit, key, quantity)``:
 

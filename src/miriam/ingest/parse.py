@@ -18,7 +18,7 @@ from functools import cache
 import pandas as pd
 from babel import Locale
 
-from miriam.readers import normalise_header as normalise
+from miriam.ingest.readers import normalise_header as normalise
 
 _INT = re.compile(r"^[+]?[0-9]+$")  # ASCII digits only (\d also matches other scripts' digits)
 _DECIMAL = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
