@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-LANGUAGES = ("nl", "fr")
+from miriam.vocab import LANGUAGES
+
 _ONE = Decimal("0.1")
 
 

@@ -10,6 +10,7 @@ import sys
 
 from miriam.config import instrument_path, load_catalogue, load_instrument, load_yaml
 from miriam.indicators import family_of
+from miriam.vocab import LEVELS
 
 KIND_TEXT = {
     "item_change": "per score item: n at each wave and paired; means over paired women; difference; % improved / unchanged / declined",
@@ -34,7 +35,6 @@ UNIT = {
     "followup_change": "count and % per category",
     "followup_declined": "count and % per number of items",
 }
-LEVELS = ("national", "region", "project", "ocmw")
 
 
 def population(spec: dict) -> str:

@@ -54,8 +54,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.writer.excel import ExcelWriter
 
-from miriam.config import FOLLOWUP, Cohort, Export, Instrument
+from miriam.config import Cohort, Export, Instrument
 from miriam.errors import ConfigError
+from miriam.vocab import FOLLOWUP
 
 LARGE_CITY = 100_000  # as config.yaml generalise.large_city_population
 ANTWERPEN = "11002"

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from miriam.config import ALL_WAVES, FOLLOWUP
+from miriam.vocab import ALL_WAVES, FOLLOWUP
 
 QUARANTINE_COLUMNS = ["source_file", "source_row", "wave", "pseudonym", "reason", "detail"]
 REASONS = (

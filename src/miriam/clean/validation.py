@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from miriam.config import ALL_WAVES, Instrument
+from miriam.config import Instrument
+from miriam.vocab import ALL_WAVES
 
 QA_COLUMNS = ["source_file", "source_row", "pseudonym", "column", "check", "value"]
 

@@ -17,16 +17,10 @@ import pandas as pd
 import yaml
 
 from miriam.errors import ConfigError
+from miriam.vocab import ALL_WAVES, DERIVED, FOLLOWUP, LANGUAGES, REGIONS, WAVES  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-LANGUAGES = ("nl", "fr")
-WAVES = ("baseline", "endline")
-#: The follow-up wave: a form about a year after the end, on a sample of the women, when a
-#: cohort declares one (`followup:` in the cohort config). It is never part of the programme
-#: year's families: only the follow-up family (indicators.followup_table) reads it.
-FOLLOWUP = "followup"
-ALL_WAVES = (*WAVES, FOLLOWUP)
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -275,8 +269,6 @@ def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) 
     make the indicator vanish silently); an entry that only some versions have is fine: a
     cohort of another version simply has no such question.
     """
-    from miriam.protect import DERIVED  # here: protect builds on this module
-
     data = validate(load_yaml(path), "indicators", path)
     directory = Path(instruments_dir) if instruments_dir else ROOT / "config" / "instruments"
     known = set(DERIVED)
@@ -330,7 +322,6 @@ OCMW_COLUMNS = [
     "population",
     "report_languages",
 ]
-REGIONS = ("flanders", "brussels", "wallonia")
 
 
 def load_ocmw_reference(path: str | Path) -> pd.DataFrame:

@@ -37,7 +37,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_array
 
 from miriam.disclosure.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build
-from miriam.disclosure.disclose import PRIMARY, REASONS, TEST_DECIMALS
+from miriam.disclosure.rules import PRIMARY, REASONS, TEST_DECIMALS
 from miriam.errors import DisclosureError
 
 AUDIT_COLUMNS = [

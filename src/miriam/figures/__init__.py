@@ -36,6 +36,7 @@ from babel.numbers import format_decimal
 from miriam.errors import DisclosureError
 from miriam.printed import printed_diff, round1, unit_languages
 from miriam.provenance.cache import Cache, key, source_of
+from miriam.vocab import GROUPS, LOCALES
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,7 @@ SVG_METADATA = {"Date": None, "Creator": None}
 #: Charts are drawn for what the report shows: Belgium in every language, and each project in
 #: the languages of its factsheet (a Flemish project's French chart would never be read, and
 #: drawing is the slowest part of the build).
-LEVELS = ("national", "project")
-GROUPS = ("domain", "empowerment")
-
-LOCALES = {"nl": "nl_BE", "fr": "fr_BE"}
+CHART_LEVELS = ("national", "project")
 
 TEXT = {
     "nl": {
@@ -542,7 +540,7 @@ def write_figures(
 
     cache = Cache(cache_dir, "figures")
     name_col = f"name_{lang}"
-    wanted = units[units["level"].isin(LEVELS)]
+    wanted = units[units["level"].isin(CHART_LEVELS)]
     written: list[Path] = []
     for unit_row in wanted.itertuples(index=False):
         unit = str(unit_row.unit)

@@ -17,20 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from miriam.config import FOLLOWUP, WAVES, Instrument
+from miriam.config import Instrument
+from miriam.vocab import FOLLOWUP, LEVEL_COLUMN, LEVELS, REGION_NAMES, UNKNOWN, WAVES
 
-LEVELS = ("national", "region", "project", "ocmw")
-LEVEL_COLUMN = {
-    "national": "national",
-    "region": "region",
-    "project": "project_id",
-    "ocmw": "ocmw_id",
-}
-REGION_NAMES = {
-    "flanders": ("Vlaanderen", "Flandre", "nl"),
-    "brussels": ("Brussels Hoofdstedelijk Gewest", "Région de Bruxelles-Capitale", "nl|fr"),
-    "wallonia": ("Wallonië", "Wallonie", "fr"),
-}
 ITEM_COLUMNS = [
     "level",
     "unit",
@@ -428,7 +417,6 @@ def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     ]
 
 
-UNKNOWN = "unknown"  # women whose subgroup value is missing (not tabulated)
 # the item columns, per subgroup value (no SD: the report shows means and differences)
 SUBGROUP_COLUMNS = ["level", "unit", "subgroup", "value", *ITEM_COLUMNS[2:-1]]
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from miriam.config import ALL_WAVES, FOLLOWUP, Cohort, Export, Instrument, Variable
+from miriam.config import Cohort, Export, Instrument, Variable
 from miriam.errors import ConfigError, InputError
 from miriam.ingest import nrn, parse
 from miriam.ingest.readers import HeaderSet, normalise_header, read_export
 from miriam.io import sha256_file
+from miriam.vocab import ALL_WAVES, FOLLOWUP
 
 log = logging.getLogger("miriam.ingest")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from miriam.config import Cohort, Instrument
+from miriam.vocab import PROTECTED_EXTRA
 
 GROUPING = ["pseudonym", "wave", "ocmw_id", "project_id", "region", "city_size"]
 
@@ -183,20 +184,6 @@ def stop_timing(stop: pd.Series, start: str, bounds: list[int]) -> pd.Series:
     banded = pd.cut(months, bins=[*bounds, 10_000], right=False, labels=labels)
     return banded.astype("string")
 
-
-PROTECTED_EXTRA = [
-    "stop_timing",
-    "age_band",
-    "age_group",
-    "birth_country_group",
-    "born_in_belgium",
-    "language_groups",
-    "children_age_bands",
-    "diploma_level",
-]
-#: Every column this stage derives: the indicator catalogue may use them although no codebook
-#: declares them (config.load_catalogue checks the others against the codebooks).
-DERIVED = frozenset([*PROTECTED_EXTRA, "city_size"])
 
 # Columns that must never appear in the protected table (checked by tests and by protect()).
 FORBIDDEN = {

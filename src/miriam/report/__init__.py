@@ -52,17 +52,13 @@ from miriam.printed import (
     unit_languages,
 )
 from miriam.printed import is_missing as _missing
+from miriam.vocab import DOC_LANG, GROUPS, LOCALES, REGIONS
 
 log = logging.getLogger(__name__)
 
 REPORT_DIR = ROOT / "report"
 TEMPLATES = REPORT_DIR / "templates"
 STRINGS = REPORT_DIR / "strings"
-LOCALES = {"nl": "nl_BE", "fr": "fr_BE"}
-#: BCP 47 tags for the documents (``lang`` in the front matter -> ``<html lang>``).
-DOC_LANG = {"nl": "nl-BE", "fr": "fr-BE"}
-GROUPS = ("domain", "empowerment")
-REGIONS = ("flanders", "brussels", "wallonia")
 #: Percent patterns: a no-break space before % in both languages, narrow in French
 #: (Babel's fr_BE default has a wide one; the brief and French typography want U+202F).
 PERCENT = {"nl": "#,##0\u00a0%", "fr": "#,##0\u202f%"}
