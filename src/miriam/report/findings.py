@@ -46,6 +46,7 @@ from miriam.report.tables import (
     table,
 )
 from miriam.report.text import Text
+from miriam.vocab import NATIONAL_UNIT
 
 
 def headline(rows: list[Item], group: str, name: str, t: Text, *, where: str | None = None) -> str:
@@ -210,12 +211,28 @@ def key_findings(
 ) -> list[str]:
     """National key findings: each a sentence with a number, printed only when it is true
     for this cohort and its numbers are published (a withheld number drops its sentence).
-    Differences and changes are those of the printed numbers."""
-    fmt = t.fmt
-    items, units = table(tables, "items"), table(tables, "units")
-    label = str(cohort_cfg.get("label", ""))
-    out: list[str] = []
-    reach = reach_counts(units, cohort_cfg, table(tables, "reach"))
+    Differences and changes are those of the printed numbers. Each rule below gives the
+    sentences of one theme, in the order the findings are printed."""
+    out = [
+        *_reach_findings(tables, cohort_cfg, t),
+        *_participation_findings(tables, instrument, t, catalogue),
+        *_knowledge_findings(tables, instrument, t),
+        *_loneliness_findings(tables, t),
+        *_domain_findings(tables, instrument, t),
+        *_progress_findings(tables, instrument, t, catalogue),
+        *_empowerment_findings(tables, instrument, t),
+        *_stronger_findings(tables, t, catalogue),
+        *_outcome_findings(tables, t),
+        *_subgroup_findings(tables, instrument, t, catalogue),
+    ]
+    return [capitalise(f) for f in out]
+
+
+def _reach_findings(tables: Mapping, cohort_cfg: Mapping, t: Text) -> list[str]:
+    """How many women, OCMWs and projects (and consortia), and the new projects."""
+    fmt, label = t.fmt, str(cohort_cfg.get("label", ""))
+    reach = reach_counts(table(tables, "units"), cohort_cfg, table(tables, "reach"))
+    out = []
     if not _missing(reach["women"]):
         out.append(t("findings.reach", women=fmt.int(reach["women"]), label=label))
     if reach["projects"] and not _missing(reach["ocmws"]):
@@ -232,132 +249,131 @@ def key_findings(
         out.append(t("findings.new_project", label=label))
     elif not _missing(reach["new"]) and reach["new"] > 1:
         out.append(t("findings.new_projects", new=fmt.int(reach["new"]), label=label))
+    return out
 
-    # participation and dropout
-    if completed := completed_sentence(tables, catalogue, t, national=False):
-        out.append(completed)
-    if dropout := dropout_finding(tables, instrument, t, catalogue):
-        out.append(dropout)
 
-    # knowledge and loneliness
+def _participation_findings(
+    tables: Mapping, instrument: Instrument, t: Text, catalogue: Mapping | None
+) -> list[str]:
+    """Full-year participation, then why women stop."""
+    completed = completed_sentence(tables, catalogue, t, national=False)
+    dropout = dropout_finding(tables, instrument, t, catalogue)
+    return [s for s in (completed, dropout) if s]
+
+
+def _knowledge_findings(tables: Mapping, instrument: Instrument, t: Text) -> list[str]:
+    """The three themes most women learned about (by printed percentage)."""
     learned = [(k, share_pct(tables, k, "endline")) for k in KNOWLEDGE]
     learned = sorted(((k, p) for k, p in learned if not _missing(p)), key=lambda kp: -round_int(kp[1]))
-    if learned:
+    if not learned:
+        return []
+    fmt = t.fmt
+    words = fmt.join(f"{_theme_phrase(k, instrument, t)} ({fmt.pct100(p)})" for k, p in learned[:3])
+    return [t("findings.knowledge", list=words)]
+
+
+def _loneliness_findings(tables: Mapping, t: Text) -> list[str]:
+    """Loneliness at the start and at the end, and the change of the printed percentages."""
+    begin, end = share_pct(tables, "often_lonely", "baseline"), share_pct(tables, "often_lonely", "endline")
+    if _missing(begin) or _missing(end):
+        return []
+    change = round_int(end) - round_int(begin)
+    key = (
+        "findings.lonely_down"
+        if change < 0
+        else "findings.lonely_up"
+        if change > 0
+        else "findings.lonely_same"
+    )
+    return [t(key, begin=t.fmt.pct100(begin), end=t.fmt.pct100(end), pp=t.fmt.pp(change))]
+
+
+def _domain_findings(tables: Mapping, instrument: Instrument, t: Text) -> list[str]:
+    """The life domains: which went up, then the lowest start and the largest gain."""
+    fmt = t.fmt
+    domains = item_rows(table(tables, "items"), "national", NATIONAL_UNIT, "domain", instrument, fmt)
+    published = [r for r in domains if r.published]
+    if not (domains and published):
+        return []
+    _, top = _scale(instrument, "domain")
+    up = _improved(domains)
+    if all_improved(domains):
+        lo, hi = min(up, key=_step), max(up, key=_step)
+        out = [
+            t("findings.domains_all", count_word=t.count_word(len(domains)), lo=lo.diff_text, hi=hi.diff_text)
+        ]
+    elif up:
+        listed = fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up)
+        out = [t("findings.domains_some", k=fmt.int(len(up)), count=fmt.int(len(domains)), list=listed)]
+    else:
+        out = [t("findings.domains_none", count=fmt.int(len(domains)))]
+    lowest = min(published, key=lambda r: (round1(r.baseline), domains.index(r)))
+    best = max(published, key=lambda r: (_step(r), -domains.index(r)))
+    lowest_item = t.item(lowest.label, "domain", article=True)
+    if best is lowest and _step(best) >= CHANGE_MIN:
         out.append(
             t(
-                "findings.knowledge",
-                list=fmt.join(f"{_theme_phrase(k, instrument, t)} ({fmt.pct100(p)})" for k, p in learned[:3]),
+                "findings.lowest_and_largest",
+                item=lowest_item,
+                x=lowest.begin_text,
+                max=fmt.int(top),
+                diff=best.diff_text,
             )
         )
-    begin, end = share_pct(tables, "often_lonely", "baseline"), share_pct(tables, "often_lonely", "endline")
-    if not (_missing(begin) or _missing(end)):
-        change = round_int(end) - round_int(begin)
-        key = (
-            "findings.lonely_down"
-            if change < 0
-            else "findings.lonely_up"
-            if change > 0
-            else "findings.lonely_same"
-        )
-        out.append(t(key, begin=fmt.pct100(begin), end=fmt.pct100(end), pp=fmt.pp(change)))
+        return out
+    out.append(t("findings.lowest_baseline", item=lowest_item, x=lowest.begin_text, max=fmt.int(top)))
+    if _step(best) >= CHANGE_MIN:
+        best_item = t.item(best.label, "domain", article=True)
+        out.append(t("findings.largest_gain", item=best_item, diff=best.diff_text))
+    return out
 
-    # life domains
-    domains = item_rows(items, "national", "BE", "domain", instrument, fmt)
-    published = [r for r in domains if r.published]
-    _, top = _scale(instrument, "domain")
-    if domains and published:
-        up = _improved(domains)
-        if all_improved(domains):
-            lo = min(up, key=_step)
-            hi = max(up, key=_step)
-            out.append(
-                t(
-                    "findings.domains_all",
-                    count_word=t.count_word(len(domains)),
-                    lo=lo.diff_text,
-                    hi=hi.diff_text,
-                )
-            )
-        elif up:
-            out.append(
-                t(
-                    "findings.domains_some",
-                    k=fmt.int(len(up)),
-                    count=fmt.int(len(domains)),
-                    list=fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up),
-                )
-            )
-        else:
-            out.append(t("findings.domains_none", count=fmt.int(len(domains))))
-        lowest = min(published, key=lambda r: (round1(r.baseline), domains.index(r)))
-        best = max(published, key=lambda r: (_step(r), -domains.index(r)))
-        if best is lowest and _step(best) >= CHANGE_MIN:
-            out.append(
-                t(
-                    "findings.lowest_and_largest",
-                    item=t.item(lowest.label, "domain", article=True),
-                    x=lowest.begin_text,
-                    max=fmt.int(top),
-                    diff=best.diff_text,
-                )
-            )
-        else:
-            out.append(
-                t(
-                    "findings.lowest_baseline",
-                    item=t.item(lowest.label, "domain", article=True),
-                    x=lowest.begin_text,
-                    max=fmt.int(top),
-                )
-            )
-            if _step(best) >= CHANGE_MIN:
-                out.append(
-                    t(
-                        "findings.largest_gain",
-                        item=t.item(best.label, "domain", article=True),
-                        diff=best.diff_text,
-                    )
-                )
+
+def _progress_findings(
+    tables: Mapping, instrument: Instrument, t: Text, catalogue: Mapping | None
+) -> list[str]:
+    """The share of women who progressed over the domains, with its definition as a footnote."""
     progress = share_pct(tables, "progress_domains", "change")
-    if not _missing(progress):
-        out.append(
-            t("findings.progress", pct=fmt.pct100(progress))
-            + footnote(progress_definition(catalogue, instrument, t))
-        )
+    if _missing(progress):
+        return []
+    definition = progress_definition(catalogue, instrument, t)
+    return [t("findings.progress", pct=t.fmt.pct100(progress)) + footnote(definition)]
 
-    # empowerment
-    emp = item_rows(items, "national", "BE", "empowerment", instrument, fmt)
-    if emp and any(r.published for r in emp):
-        up = _improved(emp)
-        if all_improved(emp):
-            out.append(
-                t(
-                    "findings.empowerment_all",
-                    count_word=t.count_word(len(emp)),
-                    begin=fmt.score(_avg([r.baseline for r in emp])),
-                    end=fmt.score(_avg([r.endline for r in emp])),
-                    max=fmt.int(_scale(instrument, "empowerment")[1]),
-                )
+
+def _empowerment_findings(tables: Mapping, instrument: Instrument, t: Text) -> list[str]:
+    """The empowerment indicators: all up (with the mean start and end), some up, or none."""
+    fmt = t.fmt
+    emp = item_rows(table(tables, "items"), "national", NATIONAL_UNIT, "empowerment", instrument, fmt)
+    if not (emp and any(r.published for r in emp)):
+        return []
+    up = _improved(emp)
+    if all_improved(emp):
+        return [
+            t(
+                "findings.empowerment_all",
+                count_word=t.count_word(len(emp)),
+                begin=fmt.score(_avg([r.baseline for r in emp])),
+                end=fmt.score(_avg([r.endline for r in emp])),
+                max=fmt.int(_scale(instrument, "empowerment")[1]),
             )
-        elif up:
-            out.append(
-                t(
-                    "findings.empowerment_some",
-                    k=fmt.int(len(up)),
-                    count=fmt.int(len(emp)),
-                    list=fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up),
-                )
-            )
-        else:
-            out.append(t("findings.empowerment_none", count=fmt.int(len(emp))))
+        ]
+    if up:
+        listed = fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up)
+        return [t("findings.empowerment_some", k=fmt.int(len(up)), count=fmt.int(len(emp)), list=listed)]
+    return [t("findings.empowerment_none", count=fmt.int(len(emp)))]
+
+
+def _stronger_findings(tables: Mapping, t: Text, catalogue: Mapping | None) -> list[str]:
+    """The share of women who feel stronger, with the indicator's definition as a footnote."""
     stronger = share_pct(tables, "feels_stronger", "endline")
-    if not _missing(stronger):
-        definition = indicator_definition(catalogue, "feels_stronger", t)
-        out.append(
-            t("findings.stronger", pct=fmt.pct100(stronger)) + (footnote(definition) if definition else "")
-        )
+    if _missing(stronger):
+        return []
+    definition = indicator_definition(catalogue, "feels_stronger", t)
+    return [t("findings.stronger", pct=t.fmt.pct100(stronger)) + (footnote(definition) if definition else "")]
 
-    # concrete outcomes: the change is that of the printed percentages
+
+def _outcome_findings(tables: Mapping, t: Text) -> list[str]:
+    """Concrete outcomes (the change is that of the printed percentages), then housing."""
+    fmt, out = t.fmt, []
     for indicator in OUTCOMES_PAIRED:
         begin, end = share_pct(tables, indicator, "baseline"), share_pct(tables, indicator, "endline")
         change = share_pct(tables, indicator, "change")
@@ -366,36 +382,39 @@ def key_findings(
         step = round_int(end) - round_int(begin)
         key = "up" if step > 0 else "down" if step < 0 else "same"
         out.append(
-            t(
-                f"findings.{indicator}_{key}",
-                pp=fmt.pp(step),
-                begin=fmt.pct100(begin),
-                end=fmt.pct100(end),
-            )
+            t(f"findings.{indicator}_{key}", pp=fmt.pp(step), begin=fmt.pct100(begin), end=fmt.pct100(end))
         )
     housing = share_pct(tables, "housing_waitlist", "endline")
     if not _missing(housing):
         out.append(t("findings.housing", pct=fmt.pct100(housing)))
+    return out
 
-    # subgroups: who starts lower and gains more
+
+def _subgroup_findings(
+    tables: Mapping, instrument: Instrument, t: Text, catalogue: Mapping | None
+) -> list[str]:
+    """Who starts lower and gains more: only gaps of at least SUBGROUP_GAP both ways."""
+    fmt, out = t.fmt, []
+    _, top = _scale(instrument, "domain")
     labels = _subgroup_labels(catalogue, t)
     for contrast in subgroup_contrasts(tables, instrument):
         (a, (base_a, diff_a)), (b, (base_b, diff_b)) = sorted(
             contrast["values"].items(), key=lambda kv: kv[1][0]
         )
-        if base_b - base_a >= SUBGROUP_GAP and diff_a - diff_b >= SUBGROUP_GAP:
-            names = labels.get(contrast["subgroup"], {})
-            out.append(
-                t(
-                    "findings.subgroup_lower_gains_more",
-                    value=names.get("values", {}).get(a, a),
-                    subgroup=_lower(names.get("label", contrast["subgroup"])),
-                    base_a=fmt.score(base_a),
-                    base_b=fmt.score(base_b),
-                    max=fmt.int(top),
-                    diff_a=fmt.diff(diff_a),
-                    diff_b=fmt.diff(diff_b),
-                    other=names.get("values", {}).get(b, b),
-                )
+        if not (base_b - base_a >= SUBGROUP_GAP and diff_a - diff_b >= SUBGROUP_GAP):
+            continue
+        names = labels.get(contrast["subgroup"], {})
+        out.append(
+            t(
+                "findings.subgroup_lower_gains_more",
+                value=names.get("values", {}).get(a, a),
+                subgroup=_lower(names.get("label", contrast["subgroup"])),
+                base_a=fmt.score(base_a),
+                base_b=fmt.score(base_b),
+                max=fmt.int(top),
+                diff_a=fmt.diff(diff_a),
+                diff_b=fmt.diff(diff_b),
+                other=names.get("values", {}).get(b, b),
             )
-    return [capitalise(f) for f in out]
+        )
+    return out
