@@ -10,6 +10,8 @@ import pytest
 
 from miriam import figures
 from miriam.errors import DisclosureError
+from miriam.figures import charts, programme, theme
+from miriam.printed import printed_diff
 
 NaN = math.nan
 
@@ -266,7 +268,7 @@ def test_printed_difference_adds_up_with_the_printed_means(tmp_path):
             "mean_diff": [0.78],
         }
     )
-    assert figures.printed_diff(4.96, 5.74, 0.78) == pytest.approx(0.7)
+    assert printed_diff(4.96, 5.74, 0.78) == pytest.approx(0.7)
     assert "(+0,7)" in figures.alt_text(rows, "nl", LABELS["nl"], "België")
     svg = figures.save_svg(figures.begin_end_chart(rows, "nl", LABELS["nl"]), tmp_path / "x.svg")
     assert "+0,7" in svg.read_text(encoding="utf-8")
@@ -291,7 +293,7 @@ def test_a_chart_uses_its_items_scale_and_generic_anchors_without_meanings():
     assert x.limits[0] == 0 and x.limits[1] > 70 and list(x.breaks)[-1] == 70
     alt = figures.alt_text(rows, "nl", {"emp_total": "Totaal"}, "België", scale=(0.0, 70.0, None))
     assert "van 0 (laagste score) tot 70 (hoogste score)" in alt and "38,2" in alt
-    assert figures._breaks(0, 5) == [0, 1, 2, 3, 4, 5]
+    assert theme._breaks(0, 5) == [0, 1, 2, 3, 4, 5]
 
 
 def _programme_tables():
@@ -359,7 +361,7 @@ def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monk
     )
     drawn = []
     original = figures.save_svg
-    monkeypatch.setattr(figures, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
+    monkeypatch.setattr(charts, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
     again = figures.write_figures(
         items, units, LABELS, "nl", tmp_path / "b", scales=_scales(), cache_dir=cache
     )
@@ -383,7 +385,7 @@ def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
     drawn = []
     original = figures.save_svg
     monkeypatch.setattr(
-        figures, "save_svg", lambda plot, path: drawn.append(path.name) or original(plot, path)
+        programme, "save_svg", lambda plot, path: drawn.append(path.name) or original(plot, path)
     )
     changed = scores.assign(mean_endline=scores["mean_endline"] + 0.2)
     again = figures.write_programme_figures(
