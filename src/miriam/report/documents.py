@@ -35,6 +35,7 @@ from miriam.report.sections import (
     _withheld_in,
 )
 from miriam.report.tables import (
+    Item,
     _n_of,
     _scale,
     _select,
@@ -125,7 +126,6 @@ def national_context(
     `programme_figures_dir` or `figures_dir`; the scale chart is marked illustrative when
     `scale_illustrative` (or the cohort is a demo)."""
     fmt = t.fmt
-    c = t.s["columns"]
     items, units = table(tables, "items"), table(tables, "units")
     ctx = _common(cohort_cfg, instrument, t)
     national = _unit_row(units, "national", "BE") if not units.empty else None
@@ -140,7 +140,38 @@ def national_context(
     ctx.update(_knowledge_section(tables, catalogue, instrument, t))
     ctx.update(_outcomes_section(tables, catalogue, t))
 
-    # score groups (domains, empowerment, and e.g. the 2018 empowerment total)
+    groups = _national_groups(items, national, instrument, t, figures_dir=figures_dir, outdir=outdir)
+    ctx["groups"] = groups
+    ctx["domain_count_word"] = t.count_word(len(instrument.items("domain")))
+    ctx.update(_national_shares(tables, catalogue, instrument, t))
+
+    region_tables = _region_tables(items, units, national, groups, instrument, t)
+    ctx["region_tables"] = region_tables
+    ctx["subgroups"] = _subgroup_section(tables, catalogue, instrument, t, list(groups))
+    ctx.update(_tests_section(tables, instrument, t, list(groups)))
+    ctx["min_n"] = fmt.int(min_n)
+    ctx["withheld_note"] = t("withheld_note", min_n=fmt.int(min_n))
+    ctx["any_withheld"] = _withheld_in(*region_tables.values(), *[b["table"] for b in ctx["subgroups"]])
+    # annex: reconciliation, quarantine, disclosure, manifest
+    ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
+    ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN))
+    ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
+    ctx.update(_manifest_section(manifest, t))
+    return ctx
+
+
+def _national_groups(
+    items: pd.DataFrame,
+    national: pd.Series | None,
+    instrument: Instrument,
+    t: Text,
+    *,
+    figures_dir: Path,
+    outdir: Path,
+) -> dict[str, dict[str, Any]]:
+    """One block per score group of the national report (domains, empowerment, and e.g. the
+    2018 empowerment total): headline, chart, table of items, caption."""
+    fmt, c = t.fmt, t.s["columns"]
     groups = {}
     score_groups = [g for g in instrument.groups if not items.empty and (items["group"] == g).any()]
     for group in score_groups:
@@ -174,10 +205,17 @@ def national_context(
         block["title"] = _group_title(group, len(rows_g), t)
         block["single"] = len(rows_g) == 1
         groups[group] = block
-    ctx["groups"] = groups
-    ctx["domain_count_word"] = t.count_word(len(instrument.items("domain")))
+    return groups
+
+
+def _national_shares(
+    tables: Mapping[str, pd.DataFrame], catalogue: Mapping | None, instrument: Instrument, t: Text
+) -> dict[str, str]:
+    """The progress over the domains and the feeling of being stronger, with their n and
+    definitions (empty when the indicator is not in the tables)."""
+    fmt = t.fmt
     progress = share_row(tables, "progress_domains", "change")
-    ctx["progress"] = (
+    progress_text = (
         t(
             "national.progress",
             pct=fmt.pct100(None if _withheld(progress) else progress["pct"]),
@@ -189,7 +227,7 @@ def national_context(
         else ""
     )
     stronger = share_row(tables, "feels_stronger", "endline")
-    ctx["stronger"] = (
+    stronger_text = (
         t(
             "national.stronger",
             pct=fmt.pct100(None if _withheld(stronger) else stronger["pct"]),
@@ -199,8 +237,19 @@ def national_context(
         if stronger is not None
         else ""
     )
+    return {"progress": progress_text, "stronger": stronger_text}
 
-    # difference per region, one table per group: items x regions (+ Belgium)
+
+def _region_tables(
+    items: pd.DataFrame,
+    units: pd.DataFrame,
+    national: pd.Series | None,
+    groups: Mapping[str, Mapping[str, Any]],
+    instrument: Instrument,
+    t: Text,
+) -> dict[str, str]:
+    """The difference per region, one table per group: items x regions (+ Belgium)."""
+    fmt, c = t.fmt, t.s["columns"]
     region_units = [(r, _unit_row(units, "region", r)) for r in REGIONS] if not units.empty else []
     region_units = [(r, row) for r, row in region_units if row is not None]
     region_tables = {}
@@ -220,18 +269,7 @@ def national_context(
         ns.append(t.n(national.get("n_paired") if national is not None else math.nan))
         body.append([""] + [f"*{x}*" for x in ns])
         region_tables[group] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
-    ctx["region_tables"] = region_tables
-    ctx["subgroups"] = _subgroup_section(tables, catalogue, instrument, t, list(groups))
-    ctx.update(_tests_section(tables, instrument, t, list(groups)))
-    ctx["min_n"] = fmt.int(min_n)
-    ctx["withheld_note"] = t("withheld_note", min_n=fmt.int(min_n))
-    ctx["any_withheld"] = _withheld_in(*region_tables.values(), *[b["table"] for b in ctx["subgroups"]])
-    # annex: reconciliation, quarantine, disclosure, manifest
-    ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
-    ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN))
-    ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
-    ctx.update(_manifest_section(manifest, t))
-    return ctx
+    return region_tables
 
 
 #: Charts of a whole cohort (results/<cohort>/figures/<lang>/<name>.svg, each with its alt text
@@ -503,25 +541,43 @@ def factsheet_context(
         if not rows_g:
             continue
         n = _n_of(row, rows_g)
-        n_text = t.n(n)
         if _missing(n):
             ctx["counts_note"] = t(f"factsheet.counts_withheld.{reason}", **thresholds)
         fig, alt = _figure(figures_dir, project, group, outdir)
-        block = _group_block(rows_g, group, t, name=md(name), n_text=n_text, figure=fig, alt=alt)
-        lo, hi = _scale(instrument, group)
-        part = "domains" if group == "domain" else "empowerment"
-        block["results_title"] = t("factsheet.results_title", name=md(name), n=n_text)
-        block["caption"] = t(f"factsheet.table_caption_{group}", name=md(name), n=n_text)
-        block["figure_caption"] = t(f"factsheet.figure_caption_{group}", name=md(name), n=n_text)
-        block["title"] = t(f"factsheet.{part}_title", name=md(name), count_word=t.count_word(len(rows_g)))
-        block["intro"] = capitalise(
-            t(
-                f"factsheet.{part}_intro",
-                count_word=t.count_word(len(rows_g)),
-                min=fmt.int(lo),
-                max=fmt.int(hi),
-            )
+        groups[group] = _factsheet_group(
+            rows_g, group, instrument, t, name=md(name), n_text=t.n(n), fig=fig, alt=alt
         )
-        groups[group] = block
     ctx["groups"] = groups
     return ctx
+
+
+def _factsheet_group(
+    rows_g: list[Item],
+    group: str,
+    instrument: Instrument,
+    t: Text,
+    *,
+    name: str,
+    n_text: str,
+    fig: Any,
+    alt: Any,
+) -> dict[str, Any]:
+    """One group of a factsheet (domains or empowerment): the block with its titles, captions
+    and introduction."""
+    fmt = t.fmt
+    block = _group_block(rows_g, group, t, name=name, n_text=n_text, figure=fig, alt=alt)
+    lo, hi = _scale(instrument, group)
+    part = "domains" if group == "domain" else "empowerment"
+    block["results_title"] = t("factsheet.results_title", name=name, n=n_text)
+    block["caption"] = t(f"factsheet.table_caption_{group}", name=name, n=n_text)
+    block["figure_caption"] = t(f"factsheet.figure_caption_{group}", name=name, n=n_text)
+    block["title"] = t(f"factsheet.{part}_title", name=name, count_word=t.count_word(len(rows_g)))
+    block["intro"] = capitalise(
+        t(
+            f"factsheet.{part}_intro",
+            count_word=t.count_word(len(rows_g)),
+            min=fmt.int(lo),
+            max=fmt.int(hi),
+        )
+    )
+    return block
