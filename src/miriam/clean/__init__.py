@@ -151,6 +151,8 @@ def link_waves(responses: pd.DataFrame) -> pd.DataFrame:
     return waves.rename(columns={w: f"has_{w}" for w in ALL_WAVES})
 
 
+# size: the reconciliation reads as one list of the counts that must add up, per export and for the
+# cohort
 def reconcile(
     rows: pd.DataFrame, responses: pd.DataFrame, quarantine: pd.DataFrame, issues: pd.DataFrame
 ) -> pd.DataFrame:

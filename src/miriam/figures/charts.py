@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 CHART_LEVELS = ("national", "project")
 
 
+# size: one plotnine picture built layer by layer (segments, points, labels, scale, theme); split,
+# the layers of one chart would be read in several places
 def begin_end_chart(
     items_unit: pd.DataFrame, lang: str, labels: dict[str, str], scale: Scale = DEFAULT_SCALE
 ) -> p9.ggplot:
@@ -269,6 +271,8 @@ def _require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> No
         )
 
 
+# size: a signature and docstring of 25 lines; the body is one loop over units and groups (draw or
+# copy from the cache)
 def write_figures(
     items: pd.DataFrame,
     units: pd.DataFrame,

@@ -172,6 +172,8 @@ def trend_alt(
     return reach_text, t["scores_alt"].format(values="; ".join(parts))
 
 
+# size: a signature and docstring of 20 lines, then the list of programme charts and one loop (draw
+# or copy from the cache)
 def write_programme_figures(
     outdir: Path,
     lang: str,

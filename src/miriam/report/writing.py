@@ -61,6 +61,8 @@ def projects_in(units: pd.DataFrame, lang: str) -> list[pd.Series]:
     return [r for _, r in projects.iterrows() if lang in unit_languages(r)]
 
 
+# size: a straight sequence (copy the project files, national report, one factsheet per project)
+# whose keyword arguments take one line each
 def write_sources(
     tables: Mapping[str, pd.DataFrame],
     cohort_cfg: Mapping,
@@ -153,6 +155,8 @@ def _other_cohort_links(others: Iterable[tuple[str, str]]) -> list[dict[str, str
     return sorted(out, key=lambda o: (o["label"], o["cohort"]))
 
 
+# size: a signature of 15 lines; the body builds one section per language in order, with nothing to
+# share between the parts
 def write_index(
     units: pd.DataFrame,
     cohort_label: str,
