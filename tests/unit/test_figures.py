@@ -173,8 +173,9 @@ def test_svg_is_byte_for_byte_deterministic(written, tmp_path):
 def test_signed_difference_in_svg_uses_decimal_comma(written):
     outdir, _ = written
     texts = _svg_texts(outdir / "BE_domain.svg")
-    assert "+0,7" in texts and "-0,3" in texts
+    assert "+0,7" in texts and "\u22120,3" in texts  # a real minus (U+2212), as in the text
     assert not any(re.search(r"[+-]\d\.\d", t) for t in texts)
+    assert not any(re.search(r"-\d", t) for t in texts)  # no hyphen-minus before a number
     # rounding is of the mean paired difference: 5.93 - 5.24 = 0.69 -> +0,7
     assert "+0,7" in _svg_texts(outdir / "antwerpen_domain.svg")
 
@@ -197,7 +198,7 @@ def test_french_chart_and_alt_text():
     be_domain = items[(items.unit == "BE") & (items.group == "domain")]
     alt = figures.alt_text(be_domain, "fr", LABELS["fr"], "Belgique")
     assert "Finances de 5,2 à 5,9 (+0,7)" in alt
-    assert "Temps libre de 4,1 à 3,8 (-0,3)" in alt
+    assert "Temps libre de 4,1 à 3,8 (\u22120,3)" in alt
     assert "Belgique" in alt and "n\u00a0=\u00a0900" in alt
     assert not re.search(r"\d\.\d", alt)
     plot = figures.begin_end_chart(be_domain, "fr", LABELS["fr"])
@@ -215,7 +216,7 @@ def test_dutch_alt_text_states_every_number():
 
 @pytest.mark.parametrize(
     "value, text",
-    [(0.7, "+0,7"), (0.65, "+0,7"), (-0.25, "-0,3"), (0.04, "0,0"), (-0.04, "0,0"), (1.0, "+1,0")],
+    [(0.7, "+0,7"), (0.65, "+0,7"), (-0.25, "\u22120,3"), (0.04, "0,0"), (-0.04, "0,0"), (1.0, "+1,0")],
 )
 @pytest.mark.parametrize("lang", ["nl", "fr"])
 def test_format_diff(value, text, lang):

@@ -35,7 +35,7 @@ from miriam.figures.theme import (
     format_score,
     save_svg,
 )
-from miriam.printed import printed_diff, unit_languages
+from miriam.printed import Fmt, printed_diff, unit_languages
 from miriam.provenance.cache import Cache, key
 from miriam.vocab import GROUPS
 
@@ -159,14 +159,15 @@ def begin_end_chart(
     return plot
 
 
-def _n_phrase(items_unit: pd.DataFrame, t: dict) -> str:
+def _n_phrase(items_unit: pd.DataFrame, t: dict, lang: str) -> str:
     if "n_paired" not in items_unit:
         return ""
     ns = pd.to_numeric(items_unit["n_paired"], errors="coerce").dropna().astype(int)
     if ns.empty:
         return ""
     lo, hi = int(ns.min()), int(ns.max())
-    return t["n"].format(n=hi) if lo == hi else t["n_range"].format(lo=lo, hi=hi)
+    fmt = Fmt(lang)
+    return t["n"].format(n=fmt.int(hi)) if lo == hi else t["n_range"].format(lo=fmt.int(lo), hi=fmt.int(hi))
 
 
 def alt_text(
@@ -201,7 +202,7 @@ def alt_text(
     lead = t["lead"].format(
         group=group_phrase,
         unit=unit_name,
-        n=_n_phrase(items_unit, t),
+        n=_n_phrase(items_unit, t, lang),
         lo=_int_text(lo),
         hi=_int_text(hi),
         low=low,

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import plotnine as p9
-from babel.numbers import format_decimal
 
 from miriam.figures.charts import begin_end_chart
 from miriam.figures.theme import (
@@ -23,8 +22,8 @@ from miriam.figures.theme import (
     format_score,
     save_svg,
 )
+from miriam.printed import Fmt
 from miriam.provenance.cache import Cache, key
-from miriam.vocab import LOCALES
 
 PROGRAMME_TEXT = {
     "nl": {
@@ -87,7 +86,7 @@ def scale_chart(
     plot += p9.scale_color_manual(
         values={t["projects"][k]: c for k, c in PROJECT_COLOURS.items()}, drop=False
     )
-    plot += p9.scale_y_log10(labels=lambda values: [format_decimal(v, locale=LOCALES[lang]) for v in values])
+    plot += p9.scale_y_log10(labels=lambda values: [Fmt(lang).number(v) for v in values])
     plot += p9.scale_x_continuous(expand=(0, 4))
     plot += p9.labs(x=t["rank"], y=t["recipients"])
     if illustrative:
@@ -128,7 +127,7 @@ def trend_reach_chart(reach: pd.DataFrame, lang: str) -> p9.ggplot:
     df = df.dropna(subset=["count"])
     df["what"] = pd.Categorical(df["measure"].map({"women": t["women"], "women_paired": t["women_paired"]}),
                                 [t["women"], t["women_paired"]])  # fmt: skip
-    df["text"] = [format_decimal(int(v), locale=LOCALES[lang]) for v in df["count"]]
+    df["text"] = [Fmt(lang).int(v) for v in df["count"]]
     plot = p9.ggplot(df, p9.aes(x="label", y="count", fill="what"))
     plot += p9.geom_col(position=p9.position_dodge(width=0.8), width=0.75)
     plot += p9.geom_text(p9.aes(label="text"), position=p9.position_dodge(width=0.8), va="bottom",
@@ -136,7 +135,7 @@ def trend_reach_chart(reach: pd.DataFrame, lang: str) -> p9.ggplot:
     plot += p9.scale_fill_manual(values=[OKABE_ITO["sky_blue"], OKABE_ITO["blue"]])
     plot += p9.scale_y_continuous(
         expand=(0, 0, 0.12, 0),
-        labels=lambda values: [format_decimal(v, locale=LOCALES[lang]) for v in values],
+        labels=lambda values: [Fmt(lang).number(v) for v in values],
     )
     plot += _sized_theme((WIDTH_IN * 0.7, 2.4))
     return plot
@@ -159,8 +158,7 @@ def trend_alt(
     women = reach[reach["measure"] == "women"]
     reach_text = t["reach_alt"].format(
         values=", ".join(
-            f"{lb}: {format_decimal(int(c), locale=LOCALES[lang])}"
-            for lb, c in zip(women["label"], women["count"], strict=True)
+            f"{lb}: {Fmt(lang).int(c)}" for lb, c in zip(women["label"], women["count"], strict=True)
         )  # fmt: skip
     )
     df = scores[scores["comparable"].astype(bool)]

@@ -16,11 +16,9 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import plotnine as p9
-from babel.numbers import format_decimal
 
-from miriam.printed import round1
+from miriam.printed import Fmt, round1
 from miriam.provenance.cache import source_of
-from miriam.vocab import LOCALES
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
 #: colour-vision deficiency. The house palette, in this order.
@@ -102,20 +100,13 @@ def _text(lang: str) -> dict:
 
 
 def format_score(value: float, lang: str) -> str:
-    """A mean in the page's locale, one decimal: 5.2 -> "5,2"."""
-    if value is None or pd.isna(value):
-        return "–"
-    return format_decimal(round1(value), format="0.0", locale=LOCALES[lang])
+    """A mean in the page's locale, one decimal: 5.2 -> "5,2" (:meth:`miriam.printed.Fmt.score`)."""
+    return Fmt(lang).score(value)
 
 
 def format_diff(value: float, lang: str) -> str:
-    """A signed difference in the page's locale: 0.7 -> "+0,7", -0.3 -> "-0,3", 0 -> "0,0"."""
-    if value is None or pd.isna(value):
-        return "–"
-    rounded = round1(value)
-    if rounded == 0:
-        return format_decimal(rounded, format="0.0", locale=LOCALES[lang])
-    return format_decimal(rounded, format="+0.0;-0.0", locale=LOCALES[lang])
+    """A signed difference: 0.7 -> "+0,7", -0.3 -> "−0,3" (U+2212, as in the text), 0 -> "0,0"."""
+    return Fmt(lang).diff(value)
 
 
 def house_theme() -> p9.theme:

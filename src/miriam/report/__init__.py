@@ -26,8 +26,9 @@ shortcode ``{{< meta miriam-engine >}}``: Quarto fills it from ``-M``, the pando
 :mod:`miriam.report.render` substitutes it before conversion.
 """
 
+from miriam.printed import Fmt
 from miriam.report.findings import comment, headline, key_findings
-from miriam.report.formatting import Fmt, capitalise
+from miriam.report.formatting import capitalise
 from miriam.report.tables import Item, all_improved, item_rows
 from miriam.report.text import STRINGS, TEMPLATES, Text
 from miriam.report.writing import write_index, write_sources

@@ -1,138 +1,18 @@
-"""Numbers and text as the report prints them, one language at a time.
-
-:class:`Fmt` formats every number a reader sees (scores, differences, counts, percentages,
-statistics), with a real minus sign (U+2212) and Babel's ``nl_BE`` / ``fr_BE`` conventions; the
-rest sets text for pandoc markdown, YAML and Typst, and French typography.
+"""Text as the report prints it, one language at a time: markdown, YAML and Typst escapes,
+French typography, capitals. Numbers are formatted by :class:`miriam.printed.Fmt`, the one
+formatter of text, tables, charts and alt text.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
-
-import pandas as pd
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
-
-from miriam.printed import is_missing as _missing
-from miriam.printed import (
-    round1,
-    round_int,
-)
-from miriam.vocab import LOCALES
-
-#: Percent patterns: a no-break space before % in both languages, narrow in French
-#: (Babel's fr_BE default has a wide one; the brief and French typography want U+202F).
-PERCENT = {"nl": "#,##0\u00a0%", "fr": "#,##0\u202f%"}
-
-MINUS = "\u2212"
 
 #: A printed difference smaller than this (either way) is "stable" in the text: "+0,1" is no
 #: progress and "-0,1" no decline. The rules judge the printed difference, never the exact one.
 CHANGE_MIN = Decimal("0.2")
-
-
-def _minus(text: str) -> str:
-    """A real minus sign (U+2212) for a negative number, not the hyphen-minus."""
-    return MINUS + text[1:] if text.startswith("-") else text
-
-
-@dataclass(frozen=True)
-class Fmt:
-    """Babel formatting for one language; missing values print as an en dash, negative
-    numbers with a real minus sign (U+2212)."""
-
-    lang: str
-
-    @property
-    def locale(self) -> str:
-        return LOCALES[self.lang]
-
-    def score(self, value: Any) -> str:
-        """5.2 -> "5,2"."""
-        if _missing(value):
-            return "–"
-        return _minus(format_decimal(round1(value), format="0.0", locale=self.locale))
-
-    def diff(self, value: Any) -> str:
-        """Signed: 0.7 -> "+0,7", -0.3 -> "−0,3" (U+2212), 0 -> "0,0"."""
-        if _missing(value):
-            return "–"
-        rounded = round1(value)
-        pattern = "0.0" if rounded == 0 else "+0.0;-0.0"
-        return _minus(format_decimal(rounded, format=pattern, locale=self.locale))
-
-    def int(self, value: Any) -> str:
-        """1144 -> "1.144" (nl) / "1 144" with a narrow no-break space (fr)."""
-        if _missing(value):
-            return "–"
-        return _minus(format_decimal(int(value), locale=self.locale))
-
-    def pct(self, share: Any) -> str:
-        """0.76 -> "76 %" (no-break space; narrow in French)."""
-        if _missing(share):
-            return "–"
-        return _minus(format_percent(share, format=PERCENT[self.lang], locale=self.locale))
-
-    def pct100(self, value: Any) -> str:
-        """A percentage as the tables hold it (0-100): 76.2 -> "76 %"."""
-        if _missing(value):
-            return "–"
-        return self.pct(float(value) / 100)
-
-    def pp(self, value: Any) -> str:
-        """A change in percentage points, signed and whole: 6.03 -> "+6", -14 -> "−14"."""
-        if _missing(value):
-            return "–"
-        rounded = round_int(value)
-        pattern = "0" if rounded == 0 else "+0;-0"
-        return _minus(format_decimal(rounded, format=pattern, locale=self.locale))
-
-    def dec(self, value: Any, places: int) -> str:
-        """A statistic with a fixed number of decimals, half up: dec(0.4443, 2) -> "0,44"."""
-        if _missing(value):
-            return "–"
-        q = Decimal(1).scaleb(-places)
-        rounded = Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP)
-        if rounded == 0:
-            rounded = abs(rounded)  # no "−0,00"
-        return _minus(
-            format_decimal(rounded, format="#,##0." + "0" * places if places else "#,##0", locale=self.locale)
-        )
-
-    def number(self, value: Any) -> str:
-        """A plain number as written in a definition: 0 -> "0", 0.5 -> "0,5"."""
-        if _missing(value):
-            return "–"
-        return _minus(format_decimal(value, locale=self.locale))
-
-    def ci(self, low: Any, high: Any, places: int = 2) -> str:
-        """A confidence interval: "0,51 – 0,69" (en dash, no-break spaces)."""
-        if _missing(low) or _missing(high):
-            return "–"
-        return f"{self.dec(low, places)}\u00a0–\u00a0{self.dec(high, places)}"
-
-    def p(self, value: Any) -> str:
-        """A p-value: three decimals, "< 0,001" below that."""
-        if _missing(value):
-            return "–"
-        if float(value) < 0.001:
-            return "<\u00a0" + format_decimal(Decimal("0.001"), format="0.000", locale=self.locale)
-        return self.dec(value, 3)
-
-    def month(self, year_month: str) -> str:
-        """ "2023-11" -> "november 2023" / "novembre 2023"."""
-        year, month = (int(p) for p in str(year_month).split("-")[:2])
-        return format_date(pd.Timestamp(year=year, month=month, day=1).date(), "MMMM y", locale=self.locale)
-
-    def join(self, words: Iterable[str]) -> str:
-        """["a", "b", "c"] -> "a, b en c" / "a, b et c"."""
-        return format_list(list(words), locale=self.locale)
 
 
 _DIGIT_GROUP = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")

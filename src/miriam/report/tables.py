@@ -14,12 +14,13 @@ from typing import Any
 import pandas as pd
 
 from miriam.config import Instrument, load_instrument
-from miriam.printed import is_missing as _missing
 from miriam.printed import (
+    Fmt,
     printed_diff,
     round1,
 )
-from miriam.report.formatting import CHANGE_MIN, Fmt, typography
+from miriam.printed import is_missing as _missing
+from miriam.report.formatting import CHANGE_MIN, typography
 from miriam.report.text import Text
 
 

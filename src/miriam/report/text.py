@@ -14,8 +14,9 @@ import yaml
 from miriam.config import ROOT
 from miriam.printed import (
     LANGUAGES,
+    Fmt,
 )
-from miriam.report.formatting import Fmt, _french_spacing, _lower, typography
+from miriam.report.formatting import _french_spacing, _lower, typography
 
 log = logging.getLogger(__name__)
 
