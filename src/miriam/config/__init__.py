@@ -1,7 +1,8 @@
 """Loading and validating the configuration files: the pipeline's user interface.
 
-Every file is validated against its JSON schema in src/miriam/config/schemas/ and a failure names the
-file, the key and what was expected. Loaded objects are small frozen dataclasses so that the
+Every file is validated against its JSON schema, package data of this package (schemas/, read
+with importlib.resources, so that an installed, non-editable package finds them too), and a
+failure names the file, the key and what was expected. Loaded objects are small frozen dataclasses so that the
 stages get typed, read-only views instead of nested dicts.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ from miriam.errors import ConfigError
 from miriam.vocab import ALL_WAVES, DERIVED, FOLLOWUP, LANGUAGES, REGIONS, WAVES  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[3]
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
+#: The JSON schemas of every config file kind (package data).
+SCHEMAS = resources.files("miriam.config") / "schemas"
 
 
 class _DatesAsText(yaml.SafeLoader):
