@@ -22,17 +22,17 @@ $(STAMP): requirements.txt pyproject.toml
 # After a successful build the published tables are saved in published-history/ (make diff).
 demo: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
-	$(BIN)/python -m miriam.published_diff --snapshot-only
+	$(BIN)/python -m miriam.provenance.published_diff --snapshot-only
 
 # What changed since the previous published build: every published number that differs, and
 # what changed upstream (inputs, config, code, packages), in qa/<cohort>/published_diff.{html,csv}.
 # Saves this build first. DIFF_ARGS="--against <snapshot id or dir> <cohort>" to choose.
 diff: $(STAMP)
-	$(BIN)/python -m miriam.published_diff $(DIFF_ARGS)
+	$(BIN)/python -m miriam.provenance.published_diff $(DIFF_ARGS)
 
 # Save the published tables and manifest of every cohort in published-history/<cohort>/<build-id>/.
 snapshot: $(STAMP)
-	$(BIN)/python -m miriam.published_diff --snapshot-only
+	$(BIN)/python -m miriam.provenance.published_diff --snapshot-only
 
 test: $(STAMP)
 	$(BIN)/pytest -q
@@ -49,11 +49,11 @@ format: $(STAMP)
 	$(BIN)/snakefmt Snakefile workflow/rules
 
 benchmark: $(STAMP)
-	$(BIN)/python -m miriam.benchmark
+	$(BIN)/python -m miriam_tools.benchmark
 
 # The scale run alone: all 581 OCMWs and 20,000 women after the two demo cohorts.
 benchmark-scale: $(STAMP)
-	$(BIN)/python -m miriam.benchmark --only-scale
+	$(BIN)/python -m miriam_tools.benchmark --only-scale
 
 # Proof that the SLURM profile works: a single-node SLURM on this machine (root, Debian).
 slurm-demo: $(STAMP)

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from miriam import catalogue
 from miriam.config import load_yaml
+from miriam_tools import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -12,7 +12,7 @@ def test_catalogue_page_is_up_to_date(monkeypatch):
     monkeypatch.chdir(ROOT)
     expected = catalogue.render(load_yaml("config/indicators.yaml"), config=load_yaml("config/config.yaml"))
     assert (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8") == expected, (
-        "run: python -m miriam.catalogue > docs/indicators.md"
+        "run: python -m miriam_tools.catalogue > docs/indicators.md"
     )
 
 

@@ -1,7 +1,7 @@
 """An outside analyst's attack on the published tables of one cohort (GitHub issue 12, item 4).
 
-Separate from the pipeline's own audit on purpose: `miriam.audit` checks the suppression
-pattern against the pipeline's own model of cells and relations (`miriam.cells`), so a relation
+Separate from the pipeline's own audit on purpose: `miriam.disclosure.audit` checks the suppression
+pattern against the pipeline's own model of cells and relations (`miriam.disclosure.cells`), so a relation
 that model forgets is forgotten by both the suppression and its check. This module imports
 nothing from `miriam` and sees only what a reader sees:
 

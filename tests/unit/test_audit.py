@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miriam.audit import audit, check_audit, report
-from miriam.disclose import disclose
+from miriam.disclosure.audit import audit, check_audit, report
+from miriam.disclosure.disclose import disclose
 from miriam.errors import DisclosureError
 
 MIN_N, MIN_COUNT = 10, 5

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from miriam import config
-from miriam.demo import ANTWERPEN_TARGETS, NATIONAL_TARGETS, expected_defects, generate_cohort
 from miriam.errors import ConfigError
+from miriam_tools.demo import ANTWERPEN_TARGETS, NATIONAL_TARGETS, expected_defects, generate_cohort
 
 DEMO = "demo-2023-2024"
 SMALL_PROJECTS = {

@@ -29,7 +29,8 @@ import pytest
 import yaml
 from helpers import FOLLOWUP_SUBMITTED, ROOT, TEST_FOLLOWUP, make_nrn
 
-from miriam import audit, clean, config, disclose, indicators, ingest, protect
+from miriam import clean, config, indicators, ingest, protect
+from miriam.disclosure import audit, disclose
 from miriam.errors import ConfigError, InputError
 
 NA = None

@@ -13,8 +13,9 @@ import pytest
 import yaml
 from helpers import INSTRUMENT_PATH, ROOT, CohortBuilder, make_nrn
 
-from miriam import clean, indicators, ingest, protect, validation
+from miriam import clean, indicators, ingest, protect
 from miriam import config as miriam_config
+from miriam.clean import validation
 
 NEW_ITEM = {
     "role": "analysis",

@@ -17,7 +17,7 @@ from miriam import config as miriam_config
 from miriam import ingest
 from miriam.config import Export
 from miriam.errors import MiriamError
-from miriam.readers import normalise_header, read_export
+from miriam.ingest.readers import normalise_header, read_export
 
 HEADER = [
     "Antwoord ID",

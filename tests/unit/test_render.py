@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from miriam import render
+from miriam.report import render
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_report import write_both  # noqa: E402

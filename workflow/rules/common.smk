@@ -11,12 +11,12 @@ sys.path.insert(
 )  # the package, also without install
 from miriam import __version__ as miriam_version  # noqa: E402
 from miriam import config as miriam_config  # noqa: E402
-from miriam import code_digest as miriam_code  # noqa: E402
+from miriam.provenance import code_digest as miriam_code  # noqa: E402
 
 # When this run started: the onerror handler prints the errors logged since (Snakefile).
 RUN_STARTED = time.time()
 
-validate(config, schema="../schemas/config.schema.yaml")
+validate(config, schema="../../src/miriam/config/schemas/config.schema.yaml")
 
 COHORTS = {
     name: miriam_config.load_cohort(miriam_config.cohort_path(name))
@@ -45,7 +45,7 @@ wildcard_constraints:
 
 def code_of(script):
     """The digest of a rule's script and of every miriam module it imports, transitively
-    (miriam.code_digest), for the rule's `params: code=`. Snakemake re-runs a job whose params
+    (miriam.provenance.code_digest), for the rule's `params: code=`. Snakemake re-runs a job whose params
     changed (default --rerun-triggers), so a rule re-runs when the code it runs changes, and
     so does everything downstream. Read once per script, at parse time."""
     return miriam_code.script_digest(SCRIPTS / script, PACKAGE_DIR)

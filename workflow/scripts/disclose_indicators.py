@@ -10,7 +10,9 @@ import logging
 
 import pandas as pd
 
-from miriam import audit, cells, config, dictionary, disclose, io, logs, publication
+from miriam import config, io
+from miriam.disclosure import audit, cells, dictionary, disclose, publication
+from miriam.provenance import logs
 
 NOT_TABLES = {"instrument", "dictionary", "reconciliation", "plan"}  # named inputs that are not families
 PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it differs

@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from miriam import config, ingest, io, logs
+from miriam import config, ingest, io
+from miriam.provenance import logs
 
 
 def main(snakemake):

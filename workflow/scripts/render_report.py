@@ -8,7 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
-from miriam import logs, render
+from miriam.provenance import logs
+from miriam.report import render
 
 
 def main(snakemake):

@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from miriam import config, io, logs, published, report
+from miriam import config, io, report
+from miriam.provenance import logs, published
 
 
 def main(snakemake):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from miriam import io, logs, manifest
+from miriam import io
+from miriam.provenance import logs, manifest
 
 
 def main(snakemake):

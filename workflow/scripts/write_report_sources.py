@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from miriam import config, io, logs, report
+from miriam import config, io, report
+from miriam.provenance import logs
 
 FAMILIES = ("units", "shares", "distributions", "tests", "subgroups", "reach", "followup")
 
