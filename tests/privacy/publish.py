@@ -164,6 +164,7 @@ def publish_small_cohort(spec: dict[str, Any], root: Path) -> Path:
         params=SimpleNamespace(disclosure=settings["disclosure"]),
         log=[],
         rule="disclose_indicators",
+        wildcards=SimpleNamespace(),  # no cohort: nothing of the checkout is withdrawn
     )
     try:
         runpy.run_path(str(DISCLOSE_SCRIPT), init_globals={"snakemake": fake})
