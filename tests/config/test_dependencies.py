@@ -8,9 +8,10 @@ test_environment_sync.py.)
 """
 
 import ast
+import functools
 import re
 import sys
-from importlib.metadata import packages_distributions
+from importlib import metadata
 
 from packaging.utils import canonicalize_name
 from test_environment_sync import ROOT, declared
@@ -39,6 +40,7 @@ def _local_modules() -> set[str]:
     return local
 
 
+@functools.cache
 def imported_modules() -> dict[str, set[str]]:
     """Top-level names of every absolute import -> the files that import them."""
     found: dict[str, set[str]] = {}
@@ -57,6 +59,11 @@ def imported_modules() -> dict[str, set[str]]:
         for match in re.finditer(r"^\s*(?:from|import)\s+([\w.]+)", (ROOT / rel).read_text(), re.M):
             found.setdefault(match.group(1).split(".")[0], set()).add(rel)
     return found
+
+
+@functools.cache
+def packages_distributions() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
 
 
 def third_party_imports() -> dict[str, set[str]]:

@@ -67,6 +67,7 @@ def test_engine_label_names_versions():
 # --- the pandoc + typst path --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_outputs_and_engine(rendered):
     names = sorted(p.name for p in rendered)
     assert names == [
@@ -78,6 +79,7 @@ def test_outputs_and_engine(rendered):
     assert set(rendered.values()) == {"pandoc"}
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_and_accessible(rendered):
     html = next(p for p in rendered if p.name == "factsheet-brussel.html").read_text(encoding="utf-8")
     assert '<html lang="fr-BE">' in html
@@ -92,6 +94,7 @@ def test_html_is_self_contained_and_accessible(rendered):
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
 
 
+@pytest.mark.slow
 def test_pdf_is_a4_with_running_header_on_every_page(rendered, sources):
     pdf = next(p for p in rendered if p.name == "national.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
@@ -105,6 +108,7 @@ def test_pdf_is_a4_with_running_header_on_every_page(rendered, sources):
     assert 'alt: "' in typ  # figure alt text reaches the tagged PDF
 
 
+@pytest.mark.slow
 def test_rendering_twice_gives_identical_bytes(rendered, tmp_path):
     for path in rendered:
         copy_dir = tmp_path / path.parent.name
@@ -122,6 +126,7 @@ def test_rendering_twice_gives_identical_bytes(rendered, tmp_path):
         assert path.read_bytes() == twin.read_bytes(), path.name
 
 
+@pytest.mark.slow
 def test_withheld_factsheet_renders(sources, tmp_path):
     qmd = next(p for p in sources["fr"] if p.name == "factsheet-huy.qmd")
     out = render.render_all([qmd], ["html"], engine="pandoc")
