@@ -184,3 +184,28 @@ def test_unchanged_documents_come_from_the_cache_with_the_same_bytes(sources, tm
     qmd.write_text(qmd.read_text(encoding="utf-8") + "\nEen zin meer.\n", encoding="utf-8")
     render.render_all([qmd], ["html"], engine="pandoc", cache_dir=cache)
     assert len(calls) == 1  # a changed source is rendered again
+
+
+def test_the_pool_never_runs_more_documents_at_once_than_the_jobs_it_is_given(monkeypatch, tmp_path):
+    """render_report passes the rule's `threads:` as `jobs`: the pool must keep to it."""
+    import threading
+    import time
+
+    running, peak, lock = 0, 0, threading.Lock()
+
+    def fake_render(qmd, formats, cache_dir=None):
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.02)  # long enough for the other workers to start, if there were any
+        with lock:
+            running -= 1
+        return {qmd.with_suffix(".html"): "pandoc"}
+
+    monkeypatch.setattr(render, "render_pandoc", fake_render)
+    docs = [tmp_path / f"doc{i}.qmd" for i in range(8)]
+    for jobs in (1, 2):
+        peak = 0
+        out = render.render_all(docs, ["html"], engine="pandoc", jobs=jobs)
+        assert len(out) == 8 and peak <= jobs

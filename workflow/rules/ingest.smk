@@ -19,5 +19,7 @@ rule ingest_exports:
         mem_mb=2000,
     params:
         parsing=config["parsing"],
+        # where the pseudonym key is read from (names only: the key never enters the workflow)
+        pseudonym=config["pseudonym"],
     script:
         "../scripts/ingest_exports.py"

@@ -30,5 +30,7 @@ rule write_manifest:
         workflow_dir=workflow.basedir,
         # a new version re-runs the manifest and what it feeds (every report's colophon)
         version=miriam_version,
+        # the effective configuration (defaults filled in), hashed into the manifest
+        config=config,
     script:
         "../scripts/write_manifest.py"

@@ -35,6 +35,8 @@ rule write_report_sources:
     params:
         lang="{lang}",
         min_n=config["disclosure"]["min_n"],
+        min_count=config["disclosure"]["min_count"],
+        scale_illustrative=config["reference"].get("leefloon_illustrative", False),
     script:
         "../scripts/write_report_sources.py"
 
@@ -56,6 +58,9 @@ rule render_report:
         "benchmarks/render_report/{cohort}_{lang}.tsv"
     conda:
         CONDA_ENV
+    # the pandoc path's thread pool: one document in pandoc (a subprocess) while another is
+    # compiled by typst (in-process); capped by --cores, set per profile (profiles/slurm)
+    threads: 2
     params:
         formats=config["formats"],
         engine=config["render"]["engine"],
@@ -86,6 +91,9 @@ rule write_index:
         CONDA_ENV
     params:
         languages=config["languages"],
+        formats=config["formats"],
+        min_n=config["disclosure"]["min_n"],
+        min_count=config["disclosure"]["min_count"],
         # every other cohort of this build: (name, label); its page is linked
         other_cohorts=lambda w: [
             (name, COHORTS[name].label) for name in COHORTS if name != w.cohort

@@ -11,7 +11,7 @@ from miriam import io, logs, manifest
 def main(snakemake):
     built = manifest.build_manifest(
         cohort=snakemake.wildcards.cohort,
-        config=snakemake.config,
+        config=dict(snakemake.params.config),
         config_files=list(snakemake.input.config_files),
         input_hashes=json.loads(Path(snakemake.input.hashes).read_text()),
         reconciliation=pd.read_csv(snakemake.input.reconciliation),
