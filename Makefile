@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (see README):
 #   make demo   build the demo report (creates .venv, installs pinned dependencies)
 #   make test   run the test suite (same set-up)
+#   make test-fast   the edit-test loop: unit and config tests without slow/workflow ones
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
