@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from miriam.config import load_yaml
 from miriam_tools import catalogue
 
@@ -33,6 +35,7 @@ def _catalogue_with(tmp_path, change) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_typo_in_the_catalogue_stops_with_the_entry_named(tmp_path):
     """Unknown kinds and variables no codebook has would make an indicator vanish silently."""
     import pytest

@@ -101,6 +101,7 @@ def _svg_texts(path):
 # --- which figures ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_figure_and_alt_text_per_published_unit_and_group(written):
     outdir, paths = written
     names = sorted(p.name for p in outdir.iterdir())
@@ -153,6 +154,7 @@ def test_units_table_without_published_flag_is_refused(tmp_path):
 # --- bytes --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_svg_is_byte_for_byte_deterministic(written, tmp_path):
     outdir, _ = written
     items, units = _tables()
@@ -329,6 +331,7 @@ def _programme_tables():
     return reference, reach, scores
 
 
+@pytest.mark.slow
 def test_programme_figures_scale_chart_and_trend(tmp_path):
     """The scale chart ranks every OCMW and says when its numbers are illustrative; the trend
     charts appear only with several cohorts and only with comparable items."""
@@ -354,6 +357,7 @@ def test_programme_figures_scale_chart_and_trend(tmp_path):
     assert "illustrati" not in (tmp_path / "one" / "scale_ocmws.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monkeypatch):
     items, units = _tables()
     cache = tmp_path / "cache"
@@ -374,6 +378,7 @@ def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monk
     assert sorted(p.name for p in drawn) == ["antwerpen_domain.svg"]  # only the changed chart
 
 
+@pytest.mark.slow
 def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
     """A change in the trend scores redraws their chart only: not the reach chart, nor the scale
     chart of every OCMW."""

@@ -101,6 +101,7 @@ def test_pseudonym_is_hmac_sha256_prefix():
     assert nrn.pseudonym("91031412331", b"k") == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), st.text(alphabet="0123456789 .-/²٣x", max_size=20)))
 def test_status_never_raises(raw):

@@ -434,6 +434,7 @@ def test_national_report_has_reach_tables_and_annex(sources):
     assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
 
 
+@pytest.mark.slow
 def test_sources_are_deterministic(tmp_path):
     a = write_both(tmp_path / "a")
     b = write_both(tmp_path / "b")

@@ -29,6 +29,12 @@ CONDA_ENV = "../../environment.yml"
 GROUPS = "config/reference/groups.yaml"
 INDICATOR_CATALOGUE = "config/indicators.yaml"
 PUBLICATION_PLAN = "config/publication.yaml"
+# The catalogue's age subgroups must follow the configured cut: checked before any job runs.
+miriam_config.check_age_group_labels(
+    miriam_config.load_catalogue(INDICATOR_CATALOGUE),
+    config["generalise"]["age_group_cut"],
+    INDICATOR_CATALOGUE,
+)
 NAME_ALIASES = "config/reference/name_aliases.yaml"
 # Templates and wording belong to the workflow, not to a project's config: found beside it.
 REPORT_SOURCES = Path(workflow.basedir) / "report"

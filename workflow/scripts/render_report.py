@@ -22,6 +22,7 @@ def main(snakemake):
         sorted(out.glob("*.qmd")),
         list(snakemake.params.formats),
         engine,
+        jobs=snakemake.threads,  # the rule's `threads:` (as granted by Snakemake)
         cache_dir=snakemake.params.get("cache") or None,
     )
     manifest = {"engine": render.engine_label(engine), "outputs": [p.name for p in outputs]}

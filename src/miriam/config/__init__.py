@@ -316,6 +316,35 @@ def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) 
     return data
 
 
+def check_age_group_labels(catalogue: dict[str, Any], cut: int, path: str | Path) -> None:
+    """The catalogue's `age_group` subgroup must label the codes that config
+    `generalise.age_group_cut` gives (protect.age_group_codes), and each label must print the
+    cut: otherwise a changed cut would silently drop the subgroup or print the old age."""
+    from miriam.protect import age_group_codes  # here: protect builds on this module
+
+    codes = age_group_codes(cut)
+    for i, subgroup in enumerate(catalogue.get("subgroups", [])):
+        if subgroup["id"] != "age_group":
+            continue
+        values = subgroup["values"]
+        if sorted(map(str, values)) != sorted(codes):
+            raise ConfigError(
+                f"key 'subgroups/{i}/values' (age_group): {sorted(map(str, values))} do not follow "
+                f"config generalise.age_group_cut = {cut}",
+                file=str(path),
+                expected=f"the values {codes[0]} and {codes[1]}, labelled with the age {cut}",
+            )
+        for code, labels in values.items():
+            for lang, label in labels.items():
+                if str(cut) not in str(label):
+                    raise ConfigError(
+                        f"key 'subgroups/{i}/values/{code}/{lang}': the label {label!r} does not "
+                        f"print the age cut {cut} (config generalise.age_group_cut)",
+                        file=str(path),
+                        expected=f"a label with the age {cut}",
+                    )
+
+
 def load_config(path: str | Path = "config/config.yaml") -> dict[str, Any]:
     return validate(load_yaml(path), "config", path)
 

@@ -170,10 +170,17 @@ def protect_cohort(
     )
 
 
+def age_group_codes(cut: int) -> tuple[str, str]:
+    """The codes of the two age subgroups for config ``generalise.age_group_cut``:
+    ``under_<cut>`` and ``<cut>_plus`` (``under_35`` / ``35_plus`` with the shipped 35). The
+    catalogue's ``age_group`` subgroup labels these very codes (config.check_age_group_labels)."""
+    return f"under_{cut}", f"{cut}_plus"
+
+
 def age_group(age: pd.Series, cut: int) -> pd.Series:
-    """The age subgroup of the report: under the cut or at least it (the codes stay
-    ``under_35`` / ``35_plus``, which the catalogue labels; the cut is config)."""
-    return age.lt(cut).map({True: "under_35", False: "35_plus"}).astype("string")
+    """The age subgroup of the report: under the cut or at least it, coded after the cut."""
+    under, plus = age_group_codes(cut)
+    return age.lt(cut).map({True: under, False: plus}).astype("string")
 
 
 def stop_timing(stop: pd.Series, start: str, bounds: list[int]) -> pd.Series:
