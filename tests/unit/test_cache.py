@@ -4,7 +4,6 @@
 from pathlib import Path
 
 import pytest
-
 from miriam.cache import Cache, key
 
 
