@@ -429,8 +429,10 @@ def test_a_change_in_the_rounding_the_charts_print_draws_them_again(tmp_path, mo
     cache = tmp_path / "cache"
     figures.write_figures(items, units, LABELS, "nl", tmp_path / "a", scales=_scales(), cache_dir=cache)
     drawn = []
-    original = figures.save_svg
-    monkeypatch.setattr(figures, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
+    from miriam.figures import charts
+
+    original = charts.save_svg
+    monkeypatch.setattr(charts, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
     figures.write_figures(items, units, LABELS, "nl", tmp_path / "b", scales=_scales(), cache_dir=cache)
     assert drawn == []  # unchanged code: from the cache
 
