@@ -534,6 +534,33 @@ def test_dropout_finding_ranks_dissatisfaction_honestly():
     assert any("l'insatisfaction envers MIRIAM (28\u202f%)" in f for f in fr)
 
 
+def test_a_ranking_with_a_withheld_reason_is_not_claimed():
+    """Issue 17: "the most cited reasons: studies (23 %) and crisis (23 %)" while health
+    (27 %) was withheld. A withheld reason that may be as frequent as one named: no ranking."""
+    rows = [("studies", 23), ("crisis", 23), ("health", 27), ("moved", 15), ("dissatisfied", 12)]
+    total = sum(c for _, c in rows)
+    df = pd.DataFrame(
+        [("national", "BE", "stop_reason", "endline", cat, total, c, 100 * c / total) for cat, c in rows],
+        columns=["level", "unit", "indicator", "wave", "category", "n", "count", "pct"],
+    )
+    hidden = df.copy()
+    hidden.loc[hidden["category"].isin(["health", "moved"]), ["count", "pct"]] = math.nan
+    for lang, never, partial in (("nl", "meest genoemde", "onder meer"), ("fr", "plus citées", "figurent")):
+        dropout = next(
+            f for f in _findings(lang, distributions=hidden) if "studies" in f.lower() or "tudes" in f
+        )
+        assert never not in dropout and partial in dropout
+        assert "praktische" not in dropout and "pratiques" not in dropout
+    # everything published: the ranking is known and said
+    full = next(f for f in _findings("nl", distributions=df) if "stopt" in f)
+    assert "onder meer" not in full and full.index("gezondheid") < full.index("studies")
+    # withheld, but too small to outrank what is named (12 left over, the cut at 23): ranked
+    small = df.copy()
+    small.loc[small["category"] == "dissatisfied", ["count", "pct"]] = math.nan
+    dropout = next(f for f in _findings("nl", distributions=small) if "stopt" in f or "stoppen" in f)
+    assert "onder meer" not in dropout and "gezondheid (27" in dropout
+
+
 def test_dissatisfaction_and_completion_over_all_women():
     shares = _shares(
         [

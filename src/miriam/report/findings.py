@@ -140,6 +140,21 @@ def _theme_phrase(indicator: str, instrument: Instrument, t: Text) -> str:
     return str(phrase) if phrase else _lower(_theme(indicator, instrument, t))
 
 
+def _withheld_room(rows: pd.DataFrame) -> float:
+    """The largest share (0-100) a withheld category of a distribution may have, from what is
+    published: n minus the published counts (0 when nothing is withheld; 100 when n is too)."""
+    if rows.empty:
+        return 0.0
+    hidden = [_withheld(r) for _, r in rows.iterrows()]
+    if not any(hidden):
+        return 0.0
+    n = pd.to_numeric(rows["n"], errors="coerce").dropna()
+    if n.empty or n.iloc[0] <= 0:
+        return 100.0
+    shown = pd.to_numeric(rows.loc[[not h for h in hidden], "count"], errors="coerce").fillna(0).sum()
+    return 100.0 * float(n.iloc[0] - shown) / float(n.iloc[0])
+
+
 def dropout_finding(tables: Mapping, instrument: Instrument, t: Text, catalogue: Mapping | None) -> str:
     """Why women stop, honestly ranked: the most frequent reasons among the women who stopped
     (dissatisfaction in its place like any other; ties at the cut are all named), and the
@@ -148,6 +163,7 @@ def dropout_finding(tables: Mapping, instrument: Instrument, t: Text, catalogue:
     when dissatisfaction is known and ranks below every reason named."""
     fmt = t.fmt
     reasons = distribution(tables, "stop_reason")
+    room = _withheld_room(reasons)
     if not reasons.empty:
         reasons = reasons[[not _withheld(r) for _, r in reasons.iterrows()]]
     all_share = share_pct(tables, "stopped_dissatisfied", "endline")
@@ -172,7 +188,13 @@ def dropout_finding(tables: Mapping, instrument: Instrument, t: Text, catalogue:
     dissatisfied = [r for r in ranked if str(r["category"]) == "dissatisfied"]
     named_codes = {str(r["category"]) for r in named}
     pragmatic = bool(dissatisfied) and "dissatisfied" not in named_codes
-    out = t("findings.dropout_pragmatic" if pragmatic else "findings.dropout_reasons", reasons=words)
+    if room >= min(float(r["pct"]) for r in named):
+        # a withheld reason may be cited as often as one named: no ranking is known, and no
+        # claim that the reasons named are the main ones (issue 17: rank only what is known)
+        key = "findings.dropout_reasons_partial"
+    else:
+        key = "findings.dropout_pragmatic" if pragmatic else "findings.dropout_reasons"
+    out = t(key, reasons=words)
     if not _missing(all_share):
         key = "findings.dissatisfied_all" if all_women else "findings.dissatisfied_endline"
         out += " " + t(key, pct=fmt.pct100(all_share))
