@@ -388,3 +388,17 @@ def test_processing_counts_obey_the_count_rule():
     assert pd.isna(out["women_baseline_only"]) and out["women_baseline_and_endline"] == 150
     shown = out.dropna()
     assert not ((shown > 0) & (shown < MIN_COUNT)).any()
+
+
+def test_a_unit_the_cohort_file_suppresses_is_withheld_whole_and_audited():
+    """The way out when the audit stops a build: `suppress: [unit]` in the cohort file."""
+    tables = tiny()
+    published, log = disclose(tables, min_n=MIN_N, min_count=MIN_COUNT, suppress=["o2"])
+    o2 = row(published["items"], "o2")
+    assert pd.isna(o2["n_paired"]) and pd.isna(o2["mean_diff"])
+    assert pd.isna(row(published["units"], "o2")["n_women"])
+    assert "manual" in set(log.loc[log["unit"] == "o2", "reason"])
+    check_audit(audit(published, min_n=MIN_N, min_count=MIN_COUNT, private=tables))
+    # without it, o2 (12 women) is published
+    plain, _ = disclose(tables, min_n=MIN_N, min_count=MIN_COUNT)
+    assert row(plain["items"], "o2")["mean_diff"] == pytest.approx(1.0)

@@ -30,7 +30,8 @@ def main(snakemake):
         plan,
         limits.get("levels"),
     )
-    published, log = disclose.disclose(tables, **thresholds, hidden=hidden)
+    suppress = list(getattr(snakemake.params, "suppress", []) or [])
+    published, log = disclose.disclose(tables, **thresholds, hidden=hidden, suppress=suppress)
     publication.check_coverage(published, cells.build(published), plan)
     result = audit.audit(published, **thresholds, private=tables)
     io.write_csv(log, snakemake.output.disclosure_log)

@@ -162,7 +162,9 @@ def check_audit(audit_df: pd.DataFrame) -> None:
         f"the withheld value {where} ({row['level']}) can be recovered to within "
         f"{row['width']:.3g}, {len(failing)} value(s) fail in all",
         expected=f"an interval at least {row['required_width']:.3g} wide",
-        hint="Withhold more cells (see docs/disclosure.md) or raise the thresholds",
+        hint=f"Suppression withheld all it could next to it. In the cohort file, withhold a unit "
+        f"whole (`suppress: [{row['unit']}]`, or a neighbour of it), or raise this cohort's "
+        "thresholds; docs/disclosure.md, 'When the build stops'",
     )
 
 

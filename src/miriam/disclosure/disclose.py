@@ -17,7 +17,7 @@ construction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,7 @@ from miriam.disclosure.cells import (
     identities,
     statistic_columns,
 )
-from miriam.disclosure.rules import PRIMARY, REASONS, TEST_DECIMALS
+from miriam.disclosure.rules import BY_SETTING, PRIMARY, REASONS, TEST_DECIMALS
 from miriam.printed import round_half_up
 
 LOG_COLUMNS = ["table", "level", "unit", "key", "columns", "reason", "rule"]
@@ -241,7 +241,7 @@ def secondary(m: Model, rels: list[Relation], withheld: dict[Cell, str], min_cou
     """
     groups = count_groups(m)
     rules: dict[Cell, str] = {}
-    for cell in [c for c, r in withheld.items() if c[3] != MEANS and r != "plan"]:
+    for cell in [c for c, r in withheld.items() if c[3] != MEANS and r not in BY_SETTING]:
         _withhold(cell, "", withheld, rules, groups)
     changed = True
     while changed:  # each pass only adds cells, so this ends
@@ -250,8 +250,8 @@ def secondary(m: Model, rels: list[Relation], withheld: dict[Cell, str], min_cou
             if relation[0][3] == MEANS and len(relation[1]) > 1:
                 continue  # rounding protects many means already: the audit asks for the rest
             hidden = [c for c in (relation[0], *relation[1]) if c in withheld]
-            if len(hidden) != 1 or withheld[hidden[0]] == "plan":
-                continue  # a value left out by the plan is not sensitive: nothing to protect
+            if len(hidden) != 1 or withheld[hidden[0]] in BY_SETTING:
+                continue  # a value left out by a setting is not sensitive: nothing to protect
             choice = _complement(hidden[0], relation, m, withheld, min_count)
             if choice is not None:
                 rule = f"secondary: complement of {_label(hidden[0])} under {relation[0][1]}"
@@ -290,6 +290,7 @@ def disclose(
     max_repairs: int = 20,
     levels: Mapping[str, list[str]] | None = None,
     hidden: set[tuple[str, int, str]] | None = None,
+    suppress: Iterable[str] = (),
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Apply primary and secondary suppression and round what is published.
 
@@ -318,6 +319,9 @@ def disclose(
         (family, row, column) the publication plan does not publish (:mod:`miriam.disclosure.publication`):
         their cells are withheld from the start (reason ``plan``), need no complement of their
         own, and a gap with such an operand cannot be read off (it is not withheld for itself).
+    suppress
+        Units (cohort file ``suppress``) whose every cell is withheld (reason ``manual``): the
+        way out a person has when the audit names a value nothing else protects.
 
     Returns
     -------
@@ -337,6 +341,9 @@ def disclose(
     unreadable = {g for g, operands in gaps.items() if by_plan & set(operands)}
     withheld = {c: r for c, r in primary(m, min_n=min_n, min_count=min_count).items() if c not in unreadable}
     rules = {c: _primary_rule(r, min_n, min_count) for c, r in withheld.items()}
+    manual = {str(u) for u in suppress}
+    for cell in sorted(c for c in m.values if c[1] in manual or c[1].split("~")[0] in manual):
+        withheld[cell], rules[cell] = "manual", "withheld whole by the cohort file (suppress)"
     for cell in sorted(by_plan | unreadable):
         if cell not in withheld:
             withheld[cell], rules[cell] = "plan", "not in the publication plan at this level"
@@ -530,7 +537,7 @@ def publish(
         for i, columns in sorted(hidden[name].items()):
             ordered = [c for c in out.columns if c in columns]
             cells = cells_at[name][i]
-            if all(withheld[c] == "plan" for c in cells):
+            if all(withheld[c] == "plan" for c in cells):  # (a manual suppression is logged)
                 continue  # left out by the plan: not a suppression
             top = min(cells, key=lambda c: (REASONS.index(withheld[c]), c))
             reason = withheld[top]

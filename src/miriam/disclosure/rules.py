@@ -6,7 +6,9 @@ and :mod:`miriam.disclosure.audit`, so that neither imports the other to learn t
 from __future__ import annotations
 
 # Reasons, most telling first: a row's `reason` is the first that applies to one of its cells.
-REASONS = ("count_below_min_count", "n_below_min_n", "secondary", "plan")
+REASONS = ("count_below_min_count", "n_below_min_n", "secondary", "manual", "plan")
+#: Withheld by a setting, not to protect a value: no complement of their own.
+BY_SETTING = frozenset(("manual", "plan"))
 PRIMARY = frozenset(REASONS[:2])
 #: Decimals of the statistical annex (tests), as the report prints them. The audit takes the
 #: same precision for the mean difference it prints.
