@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from helpers import SMALL_COHORT, run_workflow, write_project
+from helpers import SMALL_COHORT, TEST_KEY, run_workflow, write_project
 
 pytestmark = pytest.mark.workflow
 
@@ -35,7 +35,7 @@ def test_a_run_stopped_at_ingest_withdraws_the_published_report(tmp_path, monkey
         (report / lang).mkdir(parents=True)
         (report / lang / "national.html").write_text("<p>the previous build</p>", encoding="utf-8")
     (report / "index.html").write_text("<html><body>previous</body></html>", encoding="utf-8")
-    monkeypatch.setenv("MIRIAM_PSEUDONYM_KEY", "a-test-key-for-this-run-only")
+    monkeypatch.setenv("MIRIAM_PSEUDONYM_KEY", TEST_KEY)  # a key of 128 bits and more (public test key)
 
     # A changed export re-runs ingest and everything after it; the intermediate files of the
     # previous build are not laid down here, so ingest is forced to run, as a change would.
