@@ -60,6 +60,7 @@ rule disclose_indicators:
         mem_mb=2000,
     params:
         code=code_of("disclose_indicators.py"),
-        disclosure=config["disclosure"],
+        disclosure=lambda wildcards: cohort_settings(wildcards)["disclosure"],
+        precision=lambda wildcards: cohort_settings(wildcards)["precision"],
     script:
         "../scripts/disclose_indicators.py"

@@ -37,7 +37,11 @@ rule write_report_sources:
     params:
         code=code_of("write_report_sources.py"),
         lang="{lang}",
-        min_n=config["disclosure"]["min_n"],
+        min_n=lambda wildcards: cohort_settings(wildcards)["disclosure"]["min_n"],
+        min_count=lambda wildcards: cohort_settings(wildcards)["disclosure"][
+            "min_count"
+        ],
+        precision=lambda wildcards: cohort_settings(wildcards)["precision"],
     script:
         "../scripts/write_report_sources.py"
 
