@@ -22,6 +22,7 @@ include: "workflow/rules/provenance.smk"
 include: "workflow/rules/trend.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/verification.smk"
 
 
 # A failed run: withdraw any report it left incomplete (miriam.published; each job of a
