@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_array
 
-from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, TOTAL, Cell, Model, build, identities
+from miriam.cells import LEVELS, MEAN_QUANTITIES, MEANS, Cell, Model, add_gaps, build, identities
 from miriam.disclose import TEST_DECIMALS
 from miriam.errors import DisclosureError
 
@@ -130,6 +130,9 @@ def audit(
     """
     pub = build(published)
     truth = build(private) if private is not None else None
+    if truth is not None:
+        add_gaps(truth)
+    add_gaps(pub, truth)
     _check_rounding(published, pub, mean_decimals, pct_decimals)
     bounds, required = count_knowledge(pub, truth, published, min_n, min_count, pct_decimals)
     counts = count_system(pub, bounds, truth)
@@ -294,7 +297,7 @@ def _from_percentage(
 ) -> tuple[float, float] | None:
     """The whole numbers a published percentage of a known n allows (None: not published)."""
     total, family, column, row = pub.rounded[cell]
-    pct = pd.to_numeric(pd.Series([published[family][column].iloc[row]]), errors="coerce").iloc[0]
+    pct = _numeric(published, family, column)[row]
     n = pub.values.get(total, np.nan)
     if np.isnan(n) and truth is not None:
         n = truth.values.get(total, np.nan)  # credited: every n_paired
@@ -302,6 +305,19 @@ def _from_percentage(
         return None
     half = 0.5 * 10.0**-decimals
     return float(math.ceil(n * (pct - half) / 100 - TOL)), float(math.floor(n * (pct + half) / 100 + TOL))
+
+
+_NUMERIC: dict[tuple[int, str, str], tuple[pd.DataFrame, np.ndarray]] = {}
+
+
+def _numeric(published: Mapping[str, pd.DataFrame], family: str, column: str) -> np.ndarray:
+    """A published column as floats, converted once per table (not once per cell)."""
+    df = published[family]
+    key = (id(df), family, column)
+    if key not in _NUMERIC or _NUMERIC[key][0] is not df:
+        _NUMERIC.clear() if len(_NUMERIC) > 64 else None
+        _NUMERIC[key] = (df, pd.to_numeric(df[column], errors="coerce").astype("float64").to_numpy())
+    return _NUMERIC[key][1]
 
 
 def _zero_may_hide(cell: Cell, pub: Model, truth: Model | None, min_n: int) -> bool:
@@ -367,10 +383,10 @@ def count_system(pub: Model, bounds: dict[Cell, tuple[float, float]], truth: Mod
     """Every count cell, the relations between them and the inequalities between counts.
 
     Besides the sums: within a unit, paired <= baseline, endline <= women and an item's
-    counts <= the unit's; a share's or distribution's n <= the unit's women (and a share of
-    a change <= its paired women); and every identity that holds between a share's n and a
-    unit count (credited from the private tables: an analyst can guess them from the
-    definitions and confirm them on the published units).
+    counts <= the unit's; a share's or distribution's n <= the unit's women through its gap
+    (:func:`miriam.cells.add_gaps`, where the definitions make it so); and every identity that
+    holds between a share's n and a unit count (credited from the private tables: an analyst
+    can guess them from the definitions and confirm them on the published units).
     """
     system = System()
     system.bounds = dict(bounds)
@@ -380,11 +396,6 @@ def count_system(pub: Model, bounds: dict[Cell, tuple[float, float]], truth: Mod
     for parent, (kid,) in identities(truth) if truth is not None else ():
         system.equal({parent: 1.0, kid: -1.0})
     units = pub.units_name
-    for cell in list(bounds):
-        if cell[3] == TOTAL and cell[0] != units and (units, cell[1], "", "n_women") in bounds:
-            system.at_most({cell: 1.0, (units, cell[1], "", "n_women"): -1.0})
-            if "@change" in cell[2]:
-                system.at_most({cell: 1.0, (units, cell[1], "", "n_paired"): -1.0})
     units = pub.units_name
     for unit, level in pub.level.items():
         if level in LEVELS:
@@ -540,7 +551,7 @@ def _intervals(
         if free:
             rows.append((free, lo - shift, hi - shift))
         elif not lo - TOL <= shift <= hi + TOL:
-            raise DisclosureError("the published tables contradict each other (audit)")
+            raise DisclosureError(f"the published tables contradict each other (audit): {coefs} = {shift}")
     parent = {c: c for c in system.bounds if c not in fixed}
 
     def find(c: Cell) -> Cell:
@@ -579,9 +590,14 @@ def _intervals(
                 out.update(cache[key])
                 continue
         program = _Program(cells, by_root[root], system.bounds, integer)
-        if enough:  # programs that push all targets at once prove most of them
-            program.sweep({t: enough.get(t, INF) for t in wanted})
-        solved = {t: program.min_max(t, (enough or {}).get(t, INF)) for t in wanted}
+        try:
+            if enough:  # programs that push all targets at once prove most of them
+                program.sweep({t: enough.get(t, INF) for t in wanted})
+            solved = {t: program.min_max(t, (enough or {}).get(t, INF)) for t in wanted}
+        except _Infeasible:
+            # Only without the private tables: a guessed n_paired that the published means
+            # do not fit. Nothing is proven then, so every target fails (the safe side).
+            solved = {t: (np.nan, np.nan, False) for t in wanted}
         if key is not None:
             cache[key] = solved
         out.update(solved)
@@ -652,6 +668,8 @@ class _Program:
         status = solver.getModelStatus()
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return None
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise _Infeasible
         if status != highspy.HighsModelStatus.kOptimal:
             raise DisclosureError(f"the audit's linear program failed ({solver.modelStatusToString(status)})")
         x = np.asarray(solver.getSolution().col_value)
@@ -733,6 +751,10 @@ class _Program:
 
 
 _LOADED: list = [None]
+
+
+class _Infeasible(Exception):
+    """The component's program has no solution."""
 
 
 def _integral(x: np.ndarray) -> bool:

@@ -180,6 +180,7 @@ class Model:
     rounded: dict[Cell, tuple[Cell, str, str, int]] = field(default_factory=dict)
     units_name: str = "units"
     scores_name: str | None = None
+    _by_key: tuple[int, list] = (-1, [])
 
     def add(self, cell: Cell, value: float, place: Place | None, label: tuple[str, str, str, str]) -> None:
         if cell not in self.values:
@@ -195,11 +196,13 @@ class Model:
         unknown has no mean and is left out. `weight` defaults to the model's own values.
         """
         weight = self.values if weight is None else weight
-        by_key: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-        for table, unit, key, q in self.values:
-            by_key[(table, key, q)].add(unit)
+        if self._by_key[0] != len(self.values):  # cells are only ever added: their count tells
+            by_key: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+            for table, unit, key, q in self.values:
+                by_key[(table, key, q)].add(unit)
+            self._by_key = (len(self.values), sorted(by_key.items()))
         out: list[Relation] = []
-        for (table, key, q), units in sorted(by_key.items()):
+        for (table, key, q), units in self._by_key[1]:
             for parent, kids in self.families:
                 if parent not in units:
                     continue
@@ -274,7 +277,7 @@ def _add_units(m: Model, units: pd.DataFrame) -> None:
         parent = "" if pd.isna(row.parent) else str(row.parent)
         if parent:
             children[parent].append(unit)
-        for q in UNIT_COUNTS:
+        for q in (q for q in UNIT_COUNTS if q in units.columns):  # the plan may publish fewer
             m.add((name, unit, "", q), _value(getattr(row, q)), (name, i, (q,)), (name, level, unit, ""))
     m.families.extend((p, sorted(kids)) for p, kids in children.items())
 
@@ -282,12 +285,12 @@ def _add_units(m: Model, units: pd.DataFrame) -> None:
 def _add_scores(m: Model, name: str, df: pd.DataFrame) -> None:
     m.core.add(name)
     stats = tuple(statistic_columns(df))
-    counts = {q: _floats(df[q]) for q in ITEM_COUNTS}
+    counts = {q: _floats(df[q]) for q in ITEM_COUNTS if q in df.columns}
     ids = zip(df["level"].astype(str), df["unit"].astype(str), df["item"].astype(str), strict=True)
     for i, (level, unit, item) in enumerate(ids):
         label = (name, level, unit, item)
-        for q in ITEM_COUNTS:
-            m.add((name, unit, item, q), counts[q][i], (name, i, (q,)), label)
+        for q, column in counts.items():
+            m.add((name, unit, item, q), column[i], (name, i, (q,)), label)
         cell = (name, unit, item, MEANS)
         m.add(cell, counts["n_paired"][i], (name, i, stats), label)
         m.mean_sources[cell].append((name, i))
@@ -506,4 +509,54 @@ def identities(m: Model) -> list[Relation]:
             count = (m.units_name, cell[1], "", q)
             if m.values.get(count, np.nan) == value:
                 out.append((count, [cell]))
+    return out
+
+
+GAP = "gap"  # the quantity of a difference between two counts of one unit
+
+
+def add_gaps(m: Model, reference: Model | None = None) -> dict[Cell, tuple[Cell, Cell]]:
+    """Differences between two published counts of one unit, as count cells of their own.
+
+    ``n_women - n_paired`` (the women without both measurements) and ``n_women - n`` of a share
+    or distribution (the women not asked, or with no answer: "4 women with only an end form")
+    are counts of women like any other: the count rules apply to them. Each gap sums along the
+    hierarchy like its operands, and the unit's women equal the subtrahend plus the gap.
+
+    `reference` (the unsuppressed model) decides which gaps exist: those it finds whole and
+    at least 0 (a table of children counts more children than women: no gap). A gap is printed
+    where its minuend is for a unit's own counts (withholding it hides ``n_women``) and where
+    its subtrahend is for a share (its ``n`` and ``pct``).
+
+    Returns
+    -------
+    dict
+        Gap cell -> (minuend, subtrahend).
+    """
+    reference = reference or m
+    units = m.units_name
+    groups: dict[tuple[str, str, str], list[Cell]] = defaultdict(list)
+    for cell in sorted(reference.values):
+        table, _, key, q = cell
+        if (table == units and q == "n_paired") or (table != units and q == TOTAL):
+            groups[(table, key, q)].append(cell)
+    out: dict[Cell, tuple[Cell, Cell]] = {}
+    for members in groups.values():
+        # all of a kind or none: a gap missing under a parent would make its sum wrong
+        women_of = {c: (units, c[1], "", "n_women") for c in members}
+        known = [reference.values.get(women_of[c], np.nan) - reference.values[c] for c in members]
+        if any(v < 0 for v in known if not np.isnan(v)):
+            continue
+        for cell in members:
+            women = women_of[cell]
+            if women not in m.values or cell not in m.values:
+                continue
+            table, unit, key, _ = cell
+            gap = (table, unit, f"{key}|{GAP}" if key else GAP, GAP)
+            m.add(
+                gap, m.values[women] - m.values[cell], None, (*m.label[cell][:3], f"{m.label[cell][3]}/gap")
+            )
+            m.places[gap].extend(m.places.get(women if table == units else cell, []))
+            m.margins.append((women, [cell, gap]))
+            out[gap] = (women, cell)
     return out

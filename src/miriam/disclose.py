@@ -28,6 +28,7 @@ from miriam.cells import (
     Cell,
     Model,
     Relation,
+    add_gaps,
     build,
     identities,
     statistic_columns,
@@ -35,7 +36,7 @@ from miriam.cells import (
 
 LOG_COLUMNS = ["table", "level", "unit", "key", "columns", "reason", "rule"]
 # Reasons, most telling first: a row's `reason` is the first that applies to one of its cells.
-REASONS = ("count_below_min_count", "n_below_min_n", "secondary")
+REASONS = ("count_below_min_count", "n_below_min_n", "secondary", "plan")
 PRIMARY = frozenset(REASONS[:2])
 #: Decimals of the statistical annex (tests), as the report prints them. The audit takes the
 #: same precision for the mean difference it prints.
@@ -254,7 +255,7 @@ def secondary(m: Model, rels: list[Relation], withheld: dict[Cell, str], min_cou
     """
     groups = count_groups(m)
     rules: dict[Cell, str] = {}
-    for cell in [c for c in withheld if c[3] != MEANS]:
+    for cell in [c for c, r in withheld.items() if c[3] != MEANS and r != "plan"]:
         _withhold(cell, "", withheld, rules, groups)
     changed = True
     while changed:  # each pass only adds cells, so this ends
@@ -263,8 +264,8 @@ def secondary(m: Model, rels: list[Relation], withheld: dict[Cell, str], min_cou
             if relation[0][3] == MEANS and len(relation[1]) > 1:
                 continue  # rounding protects many means already: the audit asks for the rest
             hidden = [c for c in (relation[0], *relation[1]) if c in withheld]
-            if len(hidden) != 1:
-                continue
+            if len(hidden) != 1 or withheld[hidden[0]] == "plan":
+                continue  # a value left out by the plan is not sensitive: nothing to protect
             choice = _complement(hidden[0], relation, m, withheld, min_count)
             if choice is not None:
                 rule = f"secondary: complement of {_label(hidden[0])} under {relation[0][1]}"
@@ -300,6 +301,7 @@ def disclose(
     mean_width: float = 2.0,
     max_repairs: int = 20,
     levels: Mapping[str, list[str]] | None = None,
+    hidden: set[tuple[str, int, str]] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Apply primary and secondary suppression and round what is published.
 
@@ -324,6 +326,10 @@ def disclose(
         Passed to the audit that drives the repair rounds.
     levels
         Family -> the levels it is published at (others are dropped first); default all.
+    hidden
+        (family, row, column) the publication plan does not publish (:mod:`miriam.publication`):
+        their cells are withheld from the start (reason ``plan``), need no complement of their
+        own, and a gap with such an operand cannot be read off (it is not withheld for itself).
 
     Returns
     -------
@@ -338,8 +344,14 @@ def disclose(
 
     tables = filter_levels(tables, levels)
     m = build(tables)
-    withheld = primary(m, min_n=min_n, min_count=min_count)
+    gaps = add_gaps(m)
+    by_plan = _hidden_by_plan(m, hidden or set())
+    unreadable = {g for g, operands in gaps.items() if by_plan & set(operands)}
+    withheld = {c: r for c, r in primary(m, min_n=min_n, min_count=min_count).items() if c not in unreadable}
     rules = {c: _primary_rule(r, min_n, min_count) for c, r in withheld.items()}
+    for cell in sorted(by_plan | unreadable):
+        if cell not in withheld:
+            withheld[cell], rules[cell] = "plan", "not in the publication plan at this level"
     rels = m.relations() + identities(m)
     rules.update(secondary(m, rels, withheld, min_count))
     cache: dict = {}
@@ -391,22 +403,39 @@ def _hide_second_moments(
     (the parent keeps its own: with every sibling's hidden it bounds nothing). Returns the log
     rows of what this hides.
     """
-    rows = []
+    targets: dict[tuple[str, int], tuple[str, str]] = {}  # (family, row) -> (item, parent)
     for parent, kids in rels:
         if parent[3] != MEANS or not any(k in withheld for k in kids):
             continue
         for kid in kids:
-            if kid in withheld:
-                continue
-            for family, row in m.mean_sources[kid]:
-                df = published[family]
-                columns = [c for c in SECOND_MOMENTS if c in df.columns and pd.notna(df.at[row, c])]
-                if columns:
-                    df.loc[row, columns] = np.nan
-                    rule = f"secondary: second moments beside the withheld means under {parent[1]}"
-                    where = (family, df.at[row, "level"], df.at[row, "unit"], kid[2])
-                    rows.append((*where, "|".join(columns), "secondary", rule))
+            if kid not in withheld:
+                for family, row in m.mean_sources[kid]:
+                    targets.setdefault((family, row), (kid[2], parent[1]))
+    rows = []
+    for family in sorted({f for f, _ in targets}):
+        df = published[family]
+        at = sorted(r for f, r in targets if f == family)
+        columns = [c for c in SECOND_MOMENTS if c in df.columns]
+        shown = df.loc[at, columns].notna().to_numpy()
+        levels, units = df["level"].to_numpy(), df["unit"].to_numpy()
+        for k, row in enumerate(at):
+            hidden = [c for c, on in zip(columns, shown[k], strict=True) if on]
+            if hidden:
+                item, parent = targets[(family, row)]
+                rule = f"secondary: second moments beside the withheld means under {parent}"
+                rows.append((family, levels[row], units[row], item, "|".join(hidden), "secondary", rule))
+        for column in columns:
+            df.loc[at, column] = np.nan
     return pd.DataFrame(rows, columns=LOG_COLUMNS).astype("string")
+
+
+def _hidden_by_plan(m: Model, hidden: set[tuple[str, int, str]]) -> set[Cell]:
+    """Cells every place of which the publication plan leaves out."""
+    return {
+        cell
+        for cell, places in m.places.items()
+        if places and all((f, r, c) in hidden for f, r, columns in places for c in columns)
+    }
 
 
 def _repair(
@@ -513,6 +542,8 @@ def publish(
         for i, columns in sorted(hidden[name].items()):
             ordered = [c for c in out.columns if c in columns]
             cells = cells_at[name][i]
+            if all(withheld[c] == "plan" for c in cells):
+                continue  # left out by the plan: not a suppression
             top = min(cells, key=lambda c: (REASONS.index(withheld[c]), c))
             reason = withheld[top]
             if any(c[0] in m.core and c[3] != MEANS and c[1] in small_units for c in cells):

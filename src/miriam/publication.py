@@ -33,16 +33,19 @@ def load_plan(path: str | Path) -> dict[str, Any]:
 
 def apply_plan(
     tables: Mapping[str, pd.DataFrame], plan: Mapping[str, Any], levels: Mapping[str, list[str]] | None = None
-) -> dict[str, pd.DataFrame]:
+) -> tuple[dict[str, pd.DataFrame], set[tuple[str, int, str]]]:
     """The tables cut to the plan's levels and columns (and to `levels`, config
-    ``disclosure.levels``, where it is narrower).
+    ``disclosure.levels``, where it is narrower), and the (family, row, column) of a column
+    the plan publishes at some levels only (``values_at``) on the rows of the other levels.
+    Those values stay in the tables: :func:`miriam.disclose.disclose` withholds them (reason
+    ``plan``), so that suppression and audit see what will really be published.
 
     Raises
     ------
     DisclosureError
         For a family the plan does not list: a table nobody declared is never published.
     """
-    out = {}
+    out, hidden = {}, set()
     for name, df in tables.items():
         spec = plan["tables"].get(name)
         if spec is None:
@@ -61,12 +64,13 @@ def apply_plan(
         if dropped:
             log.info("publication plan: table %s keeps private the columns %s", name, ", ".join(dropped))
         df = df[[c for c in df.columns if c in planned]].copy()
-        for column in {c for cols in at_levels.values() for c in cols} - set(spec["values"]):
+        for column in sorted({c for cols in at_levels.values() for c in cols} - set(spec["values"])):
             if column in df.columns:
                 allowed = [lvl for lvl, cols in at_levels.items() if column in cols]
-                df.loc[~df["level"].astype(str).isin(allowed), column] = np.nan
+                rows = np.flatnonzero(~df["level"].astype(str).isin(allowed).to_numpy())
+                hidden.update((name, int(i), column) for i in rows)
         out[name] = df
-    return out
+    return out, hidden
 
 
 def check_coverage(published: Mapping[str, pd.DataFrame], model: Model, plan: Mapping[str, Any]) -> None:

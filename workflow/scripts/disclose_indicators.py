@@ -28,12 +28,12 @@ def main(snakemake):
     thresholds["score_range"] = {v.name: (v.scale["min"], v.scale["max"]) for v in items}
     names = [name for name in snakemake.input.keys() if name not in NOT_TABLES]
     plan = publication.load_plan(snakemake.input.plan)
-    tables = publication.apply_plan(
+    tables, hidden = publication.apply_plan(
         {name: io.read_table(getattr(snakemake.input, name)) for name in names},
         plan,
         limits.get("levels"),
     )
-    published, log = disclose.disclose(tables, **thresholds)
+    published, log = disclose.disclose(tables, **thresholds, hidden=hidden)
     publication.check_coverage(published, cells.build(published), plan)
     result = audit.audit(published, **thresholds, private=tables)
     io.write_csv(log, snakemake.output.disclosure_log)
