@@ -299,3 +299,36 @@ def test_verification_output_is_owner_only_stamped_and_qa_lists_the_totals(build
     )
     assert "Voornaam1" not in text and "Naam1," not in text
     assert yaml.safe_load((work / "config" / "config.yaml").read_text())["cohorts"] == [COHORT]
+
+
+def test_only_the_verification_rule_reads_the_private_zone_for_verification():
+    """The verification build adds one reader of private/ (verify_cohort), writes only under
+    verification/, and no publishing rule reads verification/ (the gate of test_dag_privacy)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("snakemake")),
+            "-n",
+            "-F",
+            "--cores",
+            "1",
+            "-p",
+            "--config",
+            "verify=demo-2022-2023",
+            "--printshellcmds",
+        ],  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    blocks = done.stdout.split("\nrule ")
+    verify = [b for b in blocks if b.startswith("verify_cohort:")]
+    assert len(verify) == 1 and "output: verification/demo-2022-2023/index.html" in verify[0]
+    readers = {b.split(":")[0] for b in blocks if "input:" in b and "verification/" in b.split("output:")[0]}
+    assert readers == {"all"}  # the default target only
