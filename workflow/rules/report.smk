@@ -41,7 +41,6 @@ rule write_report_sources:
         min_count=lambda wildcards: cohort_settings(wildcards)["disclosure"][
             "min_count"
         ],
-        precision=lambda wildcards: cohort_settings(wildcards)["precision"],
     script:
         "../scripts/write_report_sources.py"
 
