@@ -292,3 +292,18 @@ def test_a_wide_export_without_age_reference_or_submission_date_is_a_clear_error
         ingest._age_dates(
             pd.DataFrame(index=[0]), None, miriam_config.Export("raw/x.csv", "both", "codes", "csv")
         )
+
+
+def test_an_old_style_header_names_what_it_lacks_and_the_closest_present(wide_run, nrn_for):
+    # The export of the old codebook's guesses: RESP_ID instead of RRN (the key, which finds
+    # the header row), OPL instead of OPLEIDING. Fix: only "no header row ... found".
+    rename = {"RRN": "RESP_ID", "OPLEIDING": "OPL"}
+    header = [rename.get(h, h) for h in HEADER]
+    row = _woman(nrn_for, date(1990, 1, 1), 2)
+    row = {rename.get(k, k): v for k, v in row.items()}
+    with pytest.raises(InputError) as info:
+        wide_run([row], header=header)
+    message = str(info.value)
+    assert "no header row with the form's questions found" in message
+    assert "row 1 comes closest" in message
+    assert "'opleiding': 'OPL'" in message and "'rrn': " in message
