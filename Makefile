@@ -1,41 +1,55 @@
 # Two commands do everything on a fresh machine (see README):
 #   make demo   build the demo report (creates .venv, installs pinned dependencies)
 #   make test   run the test suite (same set-up)
+#   make test-fast   the edit-test loop: unit and config tests without slow/workflow ones
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CORES  ?= 2
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format benchmark benchmark-scale slurm-demo report clean-private clean setup diff snapshot
+.PHONY: demo test test-fast lint lock format benchmark benchmark-scale slurm-demo report clean-private clean setup diff snapshot
 
 setup: $(STAMP)
 
-# Re-install only when the pinned requirements or the package metadata change.
-$(STAMP): requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps -e .
+# Re-install only when the lock file or the package metadata change. The venv is rebuilt from
+# scratch (--clear) so it holds exactly requirements.lock: every package, transitive ones
+# too, at its locked version and hash (pip, setuptools included). The package itself goes in
+# without dependencies and without build isolation (nothing fetched that is not locked).
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Regenerate requirements.lock after editing the dependencies in pyproject.toml. Versions
+# already locked are kept; `make lock LOCK_ARGS=--upgrade` (or --upgrade-package NAME) moves them.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) --output-file requirements.lock pyproject.toml
 
 # After a successful build the published tables are saved in published-history/ (make diff).
 demo: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
-	$(BIN)/python -m miriam.published_diff --snapshot-only
+	$(BIN)/python -m miriam.provenance.published_diff --snapshot-only
 
 # What changed since the previous published build: every published number that differs, and
 # what changed upstream (inputs, config, code, packages), in qa/<cohort>/published_diff.{html,csv}.
 # Saves this build first. DIFF_ARGS="--against <snapshot id or dir> <cohort>" to choose.
 diff: $(STAMP)
-	$(BIN)/python -m miriam.published_diff $(DIFF_ARGS)
+	$(BIN)/python -m miriam.provenance.published_diff $(DIFF_ARGS)
 
 # Save the published tables and manifest of every cohort in published-history/<cohort>/<build-id>/.
 snapshot: $(STAMP)
-	$(BIN)/python -m miriam.published_diff --snapshot-only
+	$(BIN)/python -m miriam.provenance.published_diff --snapshot-only
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# The edit-test loop: unit and config tests without the ones marked slow or workflow (those
+# build cohorts with Snakemake, render documents or run long property searches); see README.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow and not workflow" tests/unit tests/config
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests workflow/scripts
@@ -49,11 +63,11 @@ format: $(STAMP)
 	$(BIN)/snakefmt Snakefile workflow/rules
 
 benchmark: $(STAMP)
-	$(BIN)/python -m miriam.benchmark
+	$(BIN)/python -m miriam_tools.benchmark
 
 # The scale run alone: all 581 OCMWs and 20,000 women after the two demo cohorts.
 benchmark-scale: $(STAMP)
-	$(BIN)/python -m miriam.benchmark --only-scale
+	$(BIN)/python -m miriam_tools.benchmark --only-scale
 
 # Proof that the SLURM profile works: a single-node SLURM on this machine (root, Debian).
 slurm-demo: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,17 @@ from helpers import (
 )
 
 from miriam import config as miriam_config
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/workflow/ or tests/report/, and every test that reads the
+    session's workflow build, is a `workflow` test (`make test-fast` leaves them out)."""
+    tests = Path(__file__).resolve().parent
+    slow_dirs = (tests / "workflow", tests / "report")
+    for item in items:
+        in_slow_dir = any(item.path.is_relative_to(d) for d in slow_dirs)
+        if in_slow_dir or "workflow_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.workflow)
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,7 @@ DEMO_KEY = "test-demo-key-not-a-secret"
 
 def make_nrn(birth: date, seq: int, *, valid: bool = True) -> str:
     """A national register number YY.MM.DD-SSS.CC, check digits computed independently of
-    miriam.nrn (97 - number mod 97, with a 2 prefixed for births from 2000)."""
+    miriam.ingest.nrn (97 - number mod 97, with a 2 prefixed for births from 2000)."""
     body = f"{birth:%y%m%d}{seq:03d}"
     number = int(("2" if birth.year >= 2000 else "") + body)
     check = 97 - number % 97

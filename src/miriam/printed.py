@@ -1,20 +1,38 @@
-"""How published numbers are rounded, and which units are reported in which language: one
-definition for the text (miriam.report) and the charts (miriam.figures), so that a chart and
-the sentence beside it print the same number. Light on purpose (no jinja2, no plotnine):
-both stages import it.
+"""How a reader sees a number: ONE rounding rule and ONE formatter for every table, sentence,
+chart and alternative text, so that a chart and the sentence beside it print the same number
+with the same signs; and which units are reported in which language. Light on purpose (Babel,
+no jinja2, no plotnine): the disclosure, figures and report stages all import it.
+
+- :func:`round_half_up` is the rounding rule: half up (away from zero at the half), decided on
+  the number as written (its shortest repr), never on its binary value: 4.25 -> 4.3,
+  0.05 -> 0.1, -0.05 -> -0.1. :func:`round1` and :func:`round_int` are its one-decimal and
+  whole-number cases.
+- :class:`Fmt` formats for one language (Babel's ``nl_BE`` / ``fr_BE``: decimal comma, digit
+  groups), prints a negative number with a real minus sign (U+2212, never the hyphen-minus)
+  and a missing one as an en dash.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 
-LANGUAGES = ("nl", "fr")
-_ONE = Decimal("0.1")
+from miriam.vocab import LANGUAGES, LOCALES
+
+#: The minus sign of every printed negative number.
+MINUS = "\u2212"
+#: Percent patterns: a no-break space before % in both languages, narrow in French
+#: (Babel's fr_BE default has a wide one; the brief and French typography want U+202F).
+PERCENT = {"nl": "#,##0\u00a0%", "fr": "#,##0\u202f%"}
+MISSING = "–"
 
 
 def is_missing(value: Any) -> bool:
@@ -27,15 +45,36 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+# --- the rounding rule ------------------------------------------------------------------------
+
+
+def _quantize(value: Any, places: int) -> Decimal:
+    """`value` half up to `places` decimals, from its shortest repr; never a negative zero."""
+    written = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    rounded = written.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded if rounded != 0 else abs(rounded)
+
+
+def round_half_up(value: Any, places: int = 1) -> Any:
+    """THE rounding rule of every published number: half up at `places` decimals, decided on
+    the number as written (4.25 -> 4.3, 0.05 -> 0.1, -0.05 -> -0.1, 2.675 -> 2.68), where
+    round() and pandas would round the binary value half to even (4.2, 0.1, -0.1, 2.67).
+    A float; missing stays NaN; a Series is rounded element-wise (a float64 Series back)."""
+    if isinstance(value, pd.Series):
+        return value.map(lambda v: round_half_up(v, places)).astype("float64")
+    if is_missing(value):
+        return math.nan
+    return float(_quantize(value, places))
+
+
 def round1(value: Any) -> Decimal:
-    """Half up to one decimal from the shortest repr: 5.25 -> 5.3, and -0.04 -> 0.0 (no "-0,0")."""
-    rounded = Decimal(repr(float(value))).quantize(_ONE, rounding=ROUND_HALF_UP)
-    return rounded if rounded != 0 else Decimal("0.0")
+    """Half up to one decimal: 5.25 -> 5.3, and -0.04 -> 0.0 (no "-0,0")."""
+    return _quantize(value, 1)
 
 
 def round_int(value: Any) -> int:
     """Half up to a whole number (a printed percentage): 42.5 -> 43."""
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(_quantize(value, 0))
 
 
 def printed_diff(baseline: Any, endline: Any, diff: Any = math.nan) -> float:
@@ -52,6 +91,104 @@ def printed_pp(begin: Any, end: Any, change: Any = math.nan) -> float:
     if is_missing(begin) or is_missing(end):
         return math.nan if is_missing(change) else float(change)
     return float(round_int(end) - round_int(begin))
+
+
+# --- the formatter ----------------------------------------------------------------------------
+
+
+def _minus(text: str) -> str:
+    """A real minus sign (U+2212) for a negative number, not the hyphen-minus."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """Every number a reader sees, formatted for one language: Babel's locale conventions,
+    rounded by :func:`round_half_up`, negative numbers with a real minus sign (U+2212),
+    missing values as an en dash."""
+
+    lang: str
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
+
+    def _decimal(self, value: Decimal, pattern: str) -> str:
+        return _minus(format_decimal(value, format=pattern, locale=self.locale))
+
+    def score(self, value: Any) -> str:
+        """5.25 -> "5,3"."""
+        return MISSING if is_missing(value) else self._decimal(round1(value), "0.0")
+
+    def diff(self, value: Any) -> str:
+        """Signed: 0.7 -> "+0,7", -0.3 -> "−0,3" (U+2212), 0 -> "0,0"."""
+        if is_missing(value):
+            return MISSING
+        rounded = round1(value)
+        return self._decimal(rounded, "0.0" if rounded == 0 else "+0.0;-0.0")
+
+    def int(self, value: Any) -> str:
+        """1144 -> "1.144" (nl) / "1 144" with a narrow no-break space (fr)."""
+        return MISSING if is_missing(value) else self._decimal(Decimal(int(value)), "#,##0")
+
+    def pct(self, share: Any) -> str:
+        """0.765 -> "77 %" (half up on the percentage; no-break space, narrow in French)."""
+        if is_missing(share):
+            return MISSING
+        percent = _quantize(Decimal(repr(float(share))) * 100, 0)
+        return _minus(format_percent(percent / 100, format=PERCENT[self.lang], locale=self.locale))
+
+    def pct100(self, value: Any) -> str:
+        """A percentage as the tables hold it (0-100): 76.5 -> "77 %"."""
+        return MISSING if is_missing(value) else self.pct(float(value) / 100)
+
+    def pp(self, value: Any) -> str:
+        """A change in percentage points, signed and whole: 6.5 -> "+7", -14 -> "−14"."""
+        if is_missing(value):
+            return MISSING
+        rounded = _quantize(value, 0)
+        return self._decimal(rounded, "0" if rounded == 0 else "+0;-0")
+
+    def dec(self, value: Any, places: int) -> str:
+        """A statistic with a fixed number of decimals: dec(0.4443, 2) -> "0,44"."""
+        if is_missing(value):
+            return MISSING
+        return self._decimal(_quantize(value, places), "#,##0." + "0" * places if places else "#,##0")
+
+    def number(self, value: Any) -> str:
+        """A plain number as written (up to three decimals): 0 -> "0", 0.5 -> "0,5", 1000 ->
+        "1.000"."""
+        return MISSING if is_missing(value) else self._decimal(_quantize(value, 3), "#,##0.###")
+
+    def ci(self, low: Any, high: Any, places: int = 2) -> str:
+        """A confidence interval: "0,51 – 0,69" (en dash, no-break spaces)."""
+        if is_missing(low) or is_missing(high):
+            return MISSING
+        return f"{self.dec(low, places)}\u00a0–\u00a0{self.dec(high, places)}"
+
+    def p(self, value: Any) -> str:
+        """A p-value: three decimals, "< 0,001" below that."""
+        if is_missing(value):
+            return MISSING
+        if float(value) < 0.001:
+            return "<\u00a0" + format_decimal(Decimal("0.001"), format="0.000", locale=self.locale)
+        return self.dec(value, 3)
+
+    def month(self, year_month: str) -> str:
+        """ "2023-11" -> "november 2023" / "novembre 2023"."""
+        year, month = (int(p) for p in str(year_month).split("-")[:2])
+        return format_date(pd.Timestamp(year=year, month=month, day=1).date(), "MMMM y", locale=self.locale)
+
+    def day(self, iso_date: str) -> str:
+        """ "2023-11-01" -> "1 november 2023" / "1 novembre 2023"."""
+        return format_date(pd.Timestamp(str(iso_date)).date(), "d MMMM y", locale=self.locale)
+
+    def join(self, words: Iterable[str]) -> str:
+        """["a", "b", "c"] -> "a, b en c" / "a, b et c"."""
+        return format_list(list(words), locale=self.locale)
+
+
+# --- which units in which language -------------------------------------------------------------
 
 
 def unit_languages(row: pd.Series | Mapping) -> list[str]:

@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
-from miriam import catalogue
+import pytest
+
 from miriam.config import load_yaml
+from miriam_tools import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -12,7 +14,7 @@ def test_catalogue_page_is_up_to_date(monkeypatch):
     monkeypatch.chdir(ROOT)
     expected = catalogue.render(load_yaml("config/indicators.yaml"), config=load_yaml("config/config.yaml"))
     assert (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8") == expected, (
-        "run: python -m miriam.catalogue > docs/indicators.md"
+        "run: python -m miriam_tools.catalogue > docs/indicators.md"
     )
 
 
@@ -33,6 +35,7 @@ def _catalogue_with(tmp_path, change) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_typo_in_the_catalogue_stops_with_the_entry_named(tmp_path):
     """Unknown kinds and variables no codebook has would make an indicator vanish silently."""
     import pytest

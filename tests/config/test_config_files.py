@@ -85,7 +85,7 @@ def test_groups_use_real_codes():
 
 
 def test_every_language_group_code_can_be_parsed_from_a_name():
-    from miriam import parse
+    from miriam.ingest import parse
 
     groups = config.load_yaml(GROUPS)
     aliases = config.load_yaml(ROOT / "config" / "reference" / "name_aliases.yaml")["languages"]

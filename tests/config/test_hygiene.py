@@ -20,6 +20,7 @@ def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [
@@ -34,17 +35,20 @@ def test_code_is_formatted_and_lint_free(command):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
+@pytest.mark.slow
 def test_snakemake_lint_is_clean():
     done = _run(str(BIN / "snakemake"), "--lint")
     assert done.returncode == 0 and "Congratulations" in done.stdout + done.stderr, done.stdout[-3000:]
 
 
+@pytest.mark.workflow
 def test_the_shipped_configuration_dry_runs():
     done = _run(str(BIN / "snakemake"), "-n", "-F", "--cores", "1")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "render_report" in done.stdout
 
 
+@pytest.mark.workflow
 def test_the_test_configurations_dry_run(tmp_path):
     for cohort in SMALL_COHORTS:
         work = tmp_path / cohort["cohort"]

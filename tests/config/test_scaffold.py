@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from miriam import config, scaffold
+from miriam import config
 from miriam.errors import ConfigError
+from miriam_tools import scaffold
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """An outside analyst's attack on the published tables of one cohort (GitHub issue 12, item 4).
 
-Separate from the pipeline's own audit on purpose: `miriam.audit` checks the suppression
-pattern against the pipeline's own model of cells and relations (`miriam.cells`), so a relation
+Separate from the pipeline's own audit on purpose: `miriam.disclosure.audit` checks the suppression
+pattern against the pipeline's own model of cells and relations (`miriam.disclosure.cells`), so a relation
 that model forgets is forgotten by both the suppression and its check. This module imports
 nothing from `miriam` and sees only what a reader sees:
 
@@ -91,6 +91,10 @@ def load_public(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, dict[s
                 half[name][column] = 0.5 * 10.0**-decimals
             else:
                 table[column] = values.replace("", np.nan) if column not in ("unit", "parent") else values
+        # A count the plan does not publish still exists by definition: an unknown to solve for.
+        expected = {"units": UNIT_COUNTS, "items": ITEM_COUNTS, "subgroups": ITEM_COUNTS}.get(name, [])
+        for column in (c for c in expected if c not in table.columns):
+            table[column] = np.nan
         tables[name] = table
     return tables, half
 
@@ -134,6 +138,7 @@ class Program:
             if not live:
                 if const < r_lo - 1e-6 or const > r_hi + 1e-6:
                     self.contradiction = True
+                    self.broken = [*getattr(self, "broken", []), {self.names[k]: v for k, v in terms.items()}]
                 continue
             for k, v in live.items():
                 matrix[len(keep), k] += v
@@ -529,13 +534,17 @@ class Attack:
         for key, var in self.cells.items():
             if key[0] in ("units", "items", "shares") and len(key) >= 3:
                 by_rest[(key[0], *key[2:])][key[1]] = var
-        for per_unit in by_rest.values():
+        for rest, per_unit in by_rest.items():
             for parent, kids in self.children.items():
-                if parent in per_unit:
+                if parent in per_unit and any(kid in per_unit for kid in kids):
+                    # a child with no row at all (a level the table is not published at) is an
+                    # unknown of its own, not a zero
                     terms = {per_unit[parent]: 1.0}
                     for kid in kids:
-                        if kid in per_unit:
-                            terms[per_unit[kid]] = terms.get(per_unit[kid], 0) - 1
+                        var = per_unit.get(kid)
+                        if var is None:
+                            var = self.aux(("unpublished", rest, kid))
+                        terms[var] = terms.get(var, 0) - 1
                     self.p.equal(terms)
 
     # --- the attack -------------------------------------------------------------------------

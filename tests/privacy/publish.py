@@ -19,6 +19,7 @@ Every woman answers the baseline and/or endline form of her OCMW (Dutch form); `
 from __future__ import annotations
 
 import ast
+import os
 import re
 import runpy
 from datetime import date
@@ -35,6 +36,7 @@ from helpers import (
     OCMW_PATH,
     ROOT,
     TEST_FOLLOWUP,
+    TEST_KEY,
     TEST_KEY_ENV,
     CohortBuilder,
     make_nrn,
@@ -46,6 +48,7 @@ RULES = ROOT / "workflow" / "rules"
 DISCLOSE_SCRIPT = ROOT / "workflow" / "scripts" / "disclose_indicators.py"
 DICTIONARY = ROOT / "workflow" / "data_dictionary.yaml"
 CATALOGUE = ROOT / "config" / "indicators.yaml"
+PLAN = ROOT / "config" / "publication.yaml"
 
 
 class BuildRefused(Exception):
@@ -67,8 +70,10 @@ def rule_outputs() -> tuple[list[str], dict[str, str]]:
         outputs[family] = f"{published[family]}.parquet"
         outputs[f"{family}_csv"] = f"{published[family]}.csv"
     block = disclose.split("output:", 1)[1].split("log:", 1)[0]
-    for name, path in re.findall(r"(\w+)\s*=\s*(?:report\()?\s*\"results/\{cohort\}/([^\"]+)\"", block):
-        outputs[name] = path
+    for name, zone, path in re.findall(
+        r"(\w+)\s*=\s*(?:report\()?\s*\"(results|qa)/\{cohort\}/([^\"]+)\"", block
+    ):
+        outputs[name] = path if zone == "results" else f"../../qa/{{cohort}}/{path}"
     return families, outputs
 
 
@@ -114,6 +119,7 @@ def publish_small_cohort(spec: dict[str, Any], root: Path) -> Path:
     catalogue = config.load_catalogue(CATALOGUE)
     settings = config.load_config(CONFIG_PATH)
     settings["pseudonym"] = {"key_env": TEST_KEY_ENV, "key_file": str(root / "no-such.key")}
+    os.environ[TEST_KEY_ENV] = TEST_KEY  # the public test key (tests/helpers.py), never a real one
     names = {int(r.nis_code): r.name_nl for r in reference.itertuples()}
     builder = CohortBuilder(root, instrument)
     projects = [
@@ -142,15 +148,23 @@ def publish_small_cohort(spec: dict[str, Any], root: Path) -> Path:
     for family in families:
         inputs[family] = str(private / f"{family}.parquet")
         io.write_table(tables[family], inputs[family])
+    reconciliation = clean.reconcile(rows, responses, quarantine, issues)
     if clean_publishes_reconciliation():  # what rule clean_responses writes to results/
-        io.write_csv(clean.reconcile(rows, responses, quarantine, issues), results / "reconciliation.csv")
-
+        io.write_csv(reconciliation, results / "reconciliation.csv")
+    else:  # the reviewers' copy, which the disclose rule reads to publish the processing counts
+        inputs["reconciliation"] = str(root / "qa" / cohort.name / "reconciliation.csv")
+        io.write_csv(reconciliation, inputs["reconciliation"])
+    (root / "qa" / cohort.name).mkdir(parents=True, exist_ok=True)
+    extra = {"instrument": str(INSTRUMENT_PATH), "dictionary": str(DICTIONARY), "plan": str(PLAN)}
     fake = SimpleNamespace(
-        input=_Named(inputs | {"instrument": str(INSTRUMENT_PATH), "dictionary": str(DICTIONARY)}),
-        output=_Named({name: str(results / path) for name, path in outputs.items()}),
+        input=_Named(inputs | extra),
+        output=_Named(
+            {name: str(results / path.format(cohort=cohort.name)) for name, path in outputs.items()}
+        ),
         params=SimpleNamespace(disclosure=settings["disclosure"]),
         log=[],
         rule="disclose_indicators",
+        wildcards=SimpleNamespace(),  # no cohort: nothing of the checkout is withdrawn
     )
     try:
         runpy.run_path(str(DISCLOSE_SCRIPT), init_globals={"snakemake": fake})

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from miriam import report
+from miriam.printed import printed_diff
 
 POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo", "pdffonts"))
 pytestmark = pytest.mark.skipif(
@@ -43,7 +44,7 @@ def test_key_numbers_equal_the_indicator_tables(build, lang):
     for var in instrument.items("domain"):
         row = national[national["item"] == var.name].iloc[0]
         # the difference as printed: that of the printed (rounded) means, so that they add up
-        diff = report.printed_diff(row["mean_baseline"], row["mean_endline"], row["mean_diff"])
+        diff = printed_diff(row["mean_baseline"], row["mean_endline"], row["mean_diff"])
         printed = " ".join([fmt.score(row["mean_baseline"]), fmt.score(row["mean_endline"]), fmt.diff(diff)])
         label = var.label[lang]
         assert _flat(f"{label} {printed}") in text, f"{label}: {printed}"

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miriam.audit import audit, check_audit, report
-from miriam.disclose import disclose
+from miriam.disclosure.audit import audit, check_audit, report
+from miriam.disclosure.disclose import disclose
 from miriam.errors import DisclosureError
 
 MIN_N, MIN_COUNT = 10, 5
@@ -120,6 +120,7 @@ def copy(published):
     return {name: df.copy() for name, df in published.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_realistic_cohort_survives_the_audit(seed):
     tables, published, log, result = disclosed(seed)
@@ -135,6 +136,7 @@ def test_realistic_cohort_survives_the_audit(seed):
     assert (sensitive.loc[sensitive["quantity"].str.startswith("n_"), "width"] >= MIN_COUNT - 2).all()
 
 
+@pytest.mark.slow
 def test_audit_without_private_tables_uses_a_consistent_point():
     """Without the private tables the attacker is credited with a guessed n_paired and every
     withheld count of a small row counts as sensitive: the same values are audited."""
@@ -145,6 +147,7 @@ def test_audit_without_private_tables_uses_a_consistent_point():
     assert (without["required_width"] >= with_true["required_width"]).all()
 
 
+@pytest.mark.slow
 def test_intervals_contain_the_true_values():
     """The attacker's interval is proven by the published numbers: the truth lies inside."""
     tables, published, _, _ = disclosed(2)
@@ -166,6 +169,7 @@ def test_intervals_contain_the_true_values():
         assert row.lower <= (units.loc[row.unit, row.quantity] if true is None else true) <= row.upper
 
 
+@pytest.mark.slow
 def test_audit_catches_a_parent_published_with_all_but_one_child():
     tables, published, log, _ = disclosed(1)
     # Break the pattern: give back the secondary counts, as a careless editor would.
@@ -224,12 +228,14 @@ def test_audit_catches_a_mean_recoverable_by_differencing():
         check_audit(result)
 
 
+@pytest.mark.slow
 def test_report_never_holds_the_bounds():
     _, _, _, result = disclosed(2)
     assert {"lower", "upper"}.isdisjoint(report(result).columns)
     assert {"width", "required_width", "ok"} <= set(report(result).columns)
 
 
+@pytest.mark.slow
 def test_audit_refuses_unrounded_means():
     tables, published, _, _ = disclosed(2)
     published = copy(published)

@@ -1,4 +1,4 @@
-"""The code digest a rule re-runs on and a cache key covers (miriam.code_digest), on a small
+"""The code digest a rule re-runs on and a cache key covers (miriam.provenance.code_digest), on a small
 package written into a temporary directory: which modules a script reaches, and that the digest
 changes with them and only with them."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from miriam import code_digest
+from miriam.provenance import code_digest
 
 # A package `miriam` laid out like the real one will be: modules at the top, a subpackage with
 # an __init__ of its own, absolute and relative imports, an import inside a function, a
@@ -31,7 +31,7 @@ PACKAGE = {
 SCRIPTS = {
     "compute_indicators.py": "from miriam import indicators, io_missing\n",
     "make_figures.py": "from miriam import figures\n",
-    "generate_demo.py": '"""Prose like code:\n\nfrom miriam import stats\n"""\nimport miriam.demo\n',
+    "generate_demo.py": '"""Prose like code:\n\nfrom miriam import stats\n"""\nimport miriam_tools.demo\n',
 }
 
 
@@ -62,21 +62,21 @@ def test_a_script_reaches_every_module_it_imports_transitively(project):
         "miriam",
         "miriam.indicators",
         "miriam.indicators.compute",  # through the subpackage's __init__ (relative import)
-        "miriam.stats",  # `from ..stats import (...)` over several lines
+        "miriam.indicators.stats",  # `from ..stats import (...)` over several lines
         "miriam.vocab",  # imported inside a function
     ]
     assert code_digest.script_modules(scripts / "make_figures.py", root) == [
         "miriam",
-        "miriam.cache",
+        "miriam.provenance.cache",
         "miriam.figures",
         "miriam.printed",
         "miriam.vocab",
     ]
-    # `import miriam.demo`; an import-like line of a docstring counts (a module too many at worst)
+    # `import miriam_tools.demo`; an import-like line of a docstring counts (a module too many at worst)
     assert code_digest.script_modules(scripts / "generate_demo.py", root) == [
         "miriam",
-        "miriam.demo",
-        "miriam.stats",
+        "miriam_tools.demo",
+        "miriam.indicators.stats",
         "miriam.vocab",
     ]
 
@@ -103,7 +103,7 @@ def test_a_module_digest_covers_what_the_module_imports(project):
     root, _ = project
     assert code_digest.module_modules("miriam.figures", root) == [
         "miriam",
-        "miriam.cache",
+        "miriam.provenance.cache",
         "miriam.figures",
         "miriam.printed",
         "miriam.vocab",

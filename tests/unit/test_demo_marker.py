@@ -8,10 +8,12 @@ import json
 import pytest
 from helpers import WIDE_INSTRUMENT_PATH
 
-from miriam import benchmark, demo_marker, demo_wide, ingest
 from miriam import config as miriam_config
+from miriam import ingest
 from miriam.errors import InputError
+from miriam.ingest import demo_marker
 from miriam.io import sha256_file
+from miriam_tools import benchmark, demo_wide
 
 EXPORT = {
     "path": "raw/demo/wide/miriam.csv",

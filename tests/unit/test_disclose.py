@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miriam.audit import audit, check_audit
-from miriam.disclose import disclose
+from miriam.disclosure.audit import audit, check_audit
+from miriam.disclosure.disclose import disclose
 from miriam.errors import DisclosureError
 
 MIN_N, MIN_COUNT = 10, 5
@@ -363,7 +363,7 @@ def test_unknown_table_shape_is_refused():
 def test_processing_counts_obey_the_count_rule():
     """'Women with only an end form: 4' was printed raw; now a small count is withheld with a
     second member of its sum, so neither it nor a difference gives it back."""
-    from miriam.disclose import processing_table
+    from miriam.disclosure.disclose import processing_table
 
     rec = pd.DataFrame(
         {

@@ -10,6 +10,8 @@ import pytest
 
 from miriam import figures
 from miriam.errors import DisclosureError
+from miriam.figures import charts, programme, theme
+from miriam.printed import printed_diff
 
 NaN = math.nan
 
@@ -99,6 +101,7 @@ def _svg_texts(path):
 # --- which figures ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_figure_and_alt_text_per_published_unit_and_group(written):
     outdir, paths = written
     names = sorted(p.name for p in outdir.iterdir())
@@ -151,6 +154,7 @@ def test_units_table_without_published_flag_is_refused(tmp_path):
 # --- bytes --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_svg_is_byte_for_byte_deterministic(written, tmp_path):
     outdir, _ = written
     items, units = _tables()
@@ -171,8 +175,9 @@ def test_svg_is_byte_for_byte_deterministic(written, tmp_path):
 def test_signed_difference_in_svg_uses_decimal_comma(written):
     outdir, _ = written
     texts = _svg_texts(outdir / "BE_domain.svg")
-    assert "+0,7" in texts and "-0,3" in texts
+    assert "+0,7" in texts and "\u22120,3" in texts  # a real minus (U+2212), as in the text
     assert not any(re.search(r"[+-]\d\.\d", t) for t in texts)
+    assert not any(re.search(r"-\d", t) for t in texts)  # no hyphen-minus before a number
     # rounding is of the mean paired difference: 5.93 - 5.24 = 0.69 -> +0,7
     assert "+0,7" in _svg_texts(outdir / "antwerpen_domain.svg")
 
@@ -195,7 +200,7 @@ def test_french_chart_and_alt_text():
     be_domain = items[(items.unit == "BE") & (items.group == "domain")]
     alt = figures.alt_text(be_domain, "fr", LABELS["fr"], "Belgique")
     assert "Finances de 5,2 à 5,9 (+0,7)" in alt
-    assert "Temps libre de 4,1 à 3,8 (-0,3)" in alt
+    assert "Temps libre de 4,1 à 3,8 (\u22120,3)" in alt
     assert "Belgique" in alt and "n\u00a0=\u00a0900" in alt
     assert not re.search(r"\d\.\d", alt)
     plot = figures.begin_end_chart(be_domain, "fr", LABELS["fr"])
@@ -213,7 +218,7 @@ def test_dutch_alt_text_states_every_number():
 
 @pytest.mark.parametrize(
     "value, text",
-    [(0.7, "+0,7"), (0.65, "+0,7"), (-0.25, "-0,3"), (0.04, "0,0"), (-0.04, "0,0"), (1.0, "+1,0")],
+    [(0.7, "+0,7"), (0.65, "+0,7"), (-0.25, "\u22120,3"), (0.04, "0,0"), (-0.04, "0,0"), (1.0, "+1,0")],
 )
 @pytest.mark.parametrize("lang", ["nl", "fr"])
 def test_format_diff(value, text, lang):
@@ -266,7 +271,7 @@ def test_printed_difference_adds_up_with_the_printed_means(tmp_path):
             "mean_diff": [0.78],
         }
     )
-    assert figures.printed_diff(4.96, 5.74, 0.78) == pytest.approx(0.7)
+    assert printed_diff(4.96, 5.74, 0.78) == pytest.approx(0.7)
     assert "(+0,7)" in figures.alt_text(rows, "nl", LABELS["nl"], "België")
     svg = figures.save_svg(figures.begin_end_chart(rows, "nl", LABELS["nl"]), tmp_path / "x.svg")
     assert "+0,7" in svg.read_text(encoding="utf-8")
@@ -291,7 +296,7 @@ def test_a_chart_uses_its_items_scale_and_generic_anchors_without_meanings():
     assert x.limits[0] == 0 and x.limits[1] > 70 and list(x.breaks)[-1] == 70
     alt = figures.alt_text(rows, "nl", {"emp_total": "Totaal"}, "België", scale=(0.0, 70.0, None))
     assert "van 0 (laagste score) tot 70 (hoogste score)" in alt and "38,2" in alt
-    assert figures._breaks(0, 5) == [0, 1, 2, 3, 4, 5]
+    assert theme._breaks(0, 5) == [0, 1, 2, 3, 4, 5]
 
 
 def _programme_tables():
@@ -326,6 +331,7 @@ def _programme_tables():
     return reference, reach, scores
 
 
+@pytest.mark.slow
 def test_programme_figures_scale_chart_and_trend(tmp_path):
     """The scale chart ranks every OCMW and says when its numbers are illustrative; the trend
     charts appear only with several cohorts and only with comparable items."""
@@ -351,6 +357,7 @@ def test_programme_figures_scale_chart_and_trend(tmp_path):
     assert "illustrati" not in (tmp_path / "one" / "scale_ocmws.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monkeypatch):
     items, units = _tables()
     cache = tmp_path / "cache"
@@ -359,7 +366,7 @@ def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monk
     )
     drawn = []
     original = figures.save_svg
-    monkeypatch.setattr(figures, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
+    monkeypatch.setattr(charts, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
     again = figures.write_figures(
         items, units, LABELS, "nl", tmp_path / "b", scales=_scales(), cache_dir=cache
     )
@@ -371,6 +378,7 @@ def test_unchanged_charts_come_from_the_cache_with_the_same_bytes(tmp_path, monk
     assert sorted(p.name for p in drawn) == ["antwerpen_domain.svg"]  # only the changed chart
 
 
+@pytest.mark.slow
 def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
     """A change in the trend scores redraws their chart only: not the reach chart, nor the scale
     chart of every OCMW."""
@@ -383,7 +391,7 @@ def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
     drawn = []
     original = figures.save_svg
     monkeypatch.setattr(
-        figures, "save_svg", lambda plot, path: drawn.append(path.name) or original(plot, path)
+        programme, "save_svg", lambda plot, path: drawn.append(path.name) or original(plot, path)
     )
     changed = scores.assign(mean_endline=scores["mean_endline"] + 0.2)
     again = figures.write_programme_figures(
@@ -397,13 +405,14 @@ def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
 
 
 def test_a_change_in_the_rounding_the_charts_print_draws_them_again(tmp_path, monkeypatch):
-    """The key covers the code of every module the charts import (miriam.code_digest), not a
+    """The key covers the code of every module the charts import (miriam.provenance.code_digest), not a
     hand-kept list: editing the rounding module (printed) invalidates every chart, so a forced
     re-run cannot copy charts drawn by the old rounding back from the cache."""
     import shutil
     from pathlib import Path
 
-    from miriam import code_digest, printed
+    from miriam import printed
+    from miriam.provenance import code_digest
 
     real = code_digest.package_dir()
     package = tmp_path / "code" / "miriam"  # a copy of the package to edit, as a developer would

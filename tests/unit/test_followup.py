@@ -29,7 +29,8 @@ import pytest
 import yaml
 from helpers import FOLLOWUP_SUBMITTED, ROOT, TEST_FOLLOWUP, make_nrn
 
-from miriam import audit, clean, config, disclose, indicators, ingest, protect
+from miriam import clean, config, indicators, ingest, protect
+from miriam.disclosure import audit, disclose
 from miriam.errors import ConfigError, InputError
 
 NA = None
@@ -146,6 +147,7 @@ def test_the_family_is_national_and_distribution_shaped(instrument, catalogue):
     assert first["category"].tolist() == ["improved", "stable", "declined"]
 
 
+@pytest.mark.slow
 def test_other_families_ignore_followup_rows(instrument, catalogue, reference):
     """The follow-up rows feed the follow-up family only: every other family is the one the
     two waves give (the follow-up-only woman g is not one of the programme year's women)."""
@@ -337,6 +339,7 @@ def run(builder, instrument, reference, groups, pipeline_config, catalogue):
     return go
 
 
+@pytest.mark.slow
 def test_followup_export_end_to_end(run, builder):
     quarantine, reconciliation, protected, tables, published = run(
         exports=_exports(builder), followup=TEST_FOLLOWUP
@@ -379,6 +382,7 @@ def test_followup_export_end_to_end(run, builder):
     assert set(published["followup"]["level"]) == {"national"}
 
 
+@pytest.mark.slow
 def test_a_cohort_without_followup_is_unchanged(run, builder):
     """Two waves: no follow-up measures in the reconciliation, the same programme families as
     with a follow-up, and an empty follow-up table (with its columns) that passes the gate."""
@@ -400,6 +404,7 @@ def test_a_cohort_without_followup_is_unchanged(run, builder):
     assert list(published["followup"].columns) == list(indicators.DIST_COLUMNS)
 
 
+@pytest.mark.slow
 def test_programme_families_are_the_same_with_or_without_a_followup(run, builder):
     _, _, _, with_fu, pub_fu = run(exports=_exports(builder), followup=TEST_FOLLOWUP)
     _, _, _, without, pub = run(exports=_exports(builder, followup=False))

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from helpers import DEMO_KEY, TEST_KEY, make_nrn
 
-from miriam import ingest, nrn
+from miriam import ingest
 from miriam.errors import ConfigError, InputError
+from miriam.ingest import nrn
 
 SAMPLES = Path("/work/shared/domain/samples")
 DIRECT_IDENTIFIERS = {

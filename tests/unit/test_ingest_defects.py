@@ -10,8 +10,9 @@ import pytest
 from helpers import WIDE_INSTRUMENT_PATH, make_nrn
 
 from miriam import config as miriam_config
-from miriam import demo_wide, ingest
+from miriam import ingest
 from miriam.errors import InputError
+from miriam_tools import demo_wide
 
 LIES = make_nrn(date(1987, 11, 2), 45)
 

@@ -13,8 +13,9 @@ import pytest
 import yaml
 from helpers import INSTRUMENT_PATH, ROOT, CohortBuilder, make_nrn
 
-from miriam import clean, indicators, ingest, protect, validation
+from miriam import clean, indicators, ingest, protect
 from miriam import config as miriam_config
+from miriam.clean import validation
 
 NEW_ITEM = {
     "role": "analysis",
@@ -47,6 +48,7 @@ def _new_version(project: Path) -> str:
     return "miriam-2025"
 
 
+@pytest.mark.slow
 def test_a_new_instrument_version_needs_no_code(tmp_path, monkeypatch, reference, groups, pipeline_config):
     monkeypatch.chdir(tmp_path)  # the project directory, as `snakemake -d` makes it
     version = _new_version(tmp_path)

@@ -17,7 +17,7 @@ from miriam import config as miriam_config
 from miriam import ingest
 from miriam.config import Export
 from miriam.errors import MiriamError
-from miriam.readers import normalise_header, read_export
+from miriam.ingest.readers import normalise_header, read_export
 
 HEADER = [
     "Antwoord ID",
@@ -53,6 +53,7 @@ def _as_read(value: object) -> object:
     return str(value)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     titles=st.lists(st.lists(CELL, min_size=1, max_size=3), max_size=3),
@@ -111,6 +112,7 @@ def wide():
     return miriam_config.load_instrument(WIDE_INSTRUMENT_PATH)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_value_parser_is_total(data, instrument, wide, reference, parsing):

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from helpers import TEST_WINDOW, make_nrn
 
-from miriam import clean, qa
+from miriam import clean
+from miriam.clean import qa
 from miriam.errors import InputError
 
 LIES = make_nrn(date(1987, 11, 2), 45)

@@ -112,7 +112,7 @@ def test_make_private_dir_tightens_the_whole_zone(project):
 def test_a_log_written_under_qa_is_owner_only(project):
     import logging
 
-    from miriam import logs
+    from miriam.provenance import logs
 
     root_handlers = logging.getLogger().handlers[:]
     logs.configure("qa/c1/disclose.log").info("a line")

@@ -12,9 +12,11 @@ import pytest
 import yaml
 from helpers import ROOT, TEST_WINDOW, make_nrn
 
-from miriam import clean, config, logs, manifest, published, qa, report
+from miriam import clean, config, report
+from miriam.clean import qa
 from miriam.errors import ConfigError, InputError
 from miriam.ingest import OcmwResolver
+from miriam.provenance import logs, manifest, published
 
 # --- 5. measurement periods as date ranges -----------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""miriam.nrn: validation of the national register number and the keyed pseudonym."""
+"""miriam.ingest.nrn: validation of the national register number and the keyed pseudonym."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from helpers import make_nrn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miriam import nrn
+from miriam.ingest import nrn
 
 # The sample exports' numbers (fake people, valid check digits), before and after 2000.
 SAMPLE_NUMBERS = ["91.03.14-123.31", "87.11.02-045.53", "94.01.08-077.15", "85.09.23-301.81"]
@@ -101,6 +101,7 @@ def test_pseudonym_is_hmac_sha256_prefix():
     assert nrn.pseudonym("91031412331", b"k") == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), st.text(alphabet="0123456789 .-/²٣x", max_size=20)))
 def test_status_never_raises(raw):

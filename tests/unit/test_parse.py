@@ -1,4 +1,4 @@
-"""miriam.parse: one answer -> (value, problem), per scale."""
+"""miriam.ingest.parse: one answer -> (value, problem), per scale."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miriam import parse
-from miriam.readers import normalise_header
+from miriam.ingest import parse
+from miriam.ingest.readers import normalise_header
 
 MISSING_TOKENS = frozenset(normalise_header(t) for t in ["", "nvt", "n.v.t.", "sans objet", "-"])
 

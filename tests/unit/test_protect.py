@@ -266,12 +266,38 @@ def test_stop_timing_replaces_the_stop_date(instrument, reference, groups):
     assert "stop_date" not in out.columns
 
 
-def test_age_group_cut_comes_from_config(instrument, reference, groups):
+def test_age_group_cut_comes_from_config_and_names_the_groups(instrument, reference, groups):
+    # The codes follow the cut: at a cut of 30 a woman of 33 is "30_plus" (she was labelled
+    # "35_plus" whatever the cut, which printed an age group she is not in).
     records = [{"pseudonym": "p1", "wave": "baseline", "age_years": 33}]
     kwargs = dict(age_bounds=AGE_BOUNDS, large_city_population=100000, reference_year=2023)
     at_35 = protect.protect(_responses(records), instrument, reference, groups, **kwargs)
     at_30 = protect.protect(_responses(records), instrument, reference, groups, age_group_cut=30, **kwargs)
-    assert at_35["age_group"].iloc[0] == "under_35" and at_30["age_group"].iloc[0] == "35_plus"
+    assert at_35["age_group"].iloc[0] == "under_35" and at_30["age_group"].iloc[0] == "30_plus"
+    assert protect.age_group(pd.Series([29, 30, None], dtype="Float64"), 30).tolist()[:2] == [
+        "under_30",
+        "30_plus",
+    ]
+
+
+def test_the_catalogue_labels_the_age_groups_of_the_configured_cut():
+    from miriam.config import ROOT, check_age_group_labels, load_catalogue, load_config
+    from miriam.errors import ConfigError
+
+    path = ROOT / "config" / "indicators.yaml"
+    catalogue = load_catalogue(path)
+    cut = load_config(ROOT / "config" / "config.yaml")["generalise"]["age_group_cut"]
+    check_age_group_labels(catalogue, cut, path)  # the shipped files agree
+    with pytest.raises(ConfigError, match=r"subgroups/0/values.*age_group_cut = 30") as error:
+        check_age_group_labels(catalogue, 30, path)
+    assert "under_30" in str(error.value) and "indicators.yaml" in str(error.value)
+    # right codes, but a label that still prints the old age
+    relabelled = {"subgroups": [{"id": "age_group", "values": {
+        "under_30": {"nl": "Jonger dan 30", "fr": "Moins de 30 ans"},
+        "30_plus": {"nl": "35 of ouder", "fr": "30 ans et plus"},
+    }}]}  # fmt: skip
+    with pytest.raises(ConfigError, match=r"values/30_plus/nl.*'35 of ouder'"):
+        check_age_group_labels(relabelled, 30, path)
 
 
 def _women(n_small: int) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from miriam import io
-from miriam import published_diff as pd_diff
+from miriam.provenance import published_diff as pd_diff
 
 MANIFEST = {
     "cohort": "c",

@@ -1,4 +1,4 @@
-"""miriam.readers: raw exports as delivered (CSV variants, XLSX), checked against their
+"""miriam.ingest.readers: raw exports as delivered (CSV variants, XLSX), checked against their
 declaration; every refusal is an InputError naming the file (and row when there is one)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from miriam.config import Export
 from miriam.errors import InputError, MiriamError
 from miriam.ingest import known_headers
-from miriam.readers import normalise_header, read_export
+from miriam.ingest.readers import normalise_header, read_export
 
 SAMPLES = Path("/work/shared/domain/samples")
 

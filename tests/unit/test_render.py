@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from miriam import render
+from miriam.report import render
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_report import write_both  # noqa: E402
@@ -67,6 +67,7 @@ def test_engine_label_names_versions():
 # --- the pandoc + typst path --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_outputs_and_engine(rendered):
     names = sorted(p.name for p in rendered)
     assert names == [
@@ -78,6 +79,7 @@ def test_outputs_and_engine(rendered):
     assert set(rendered.values()) == {"pandoc"}
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_and_accessible(rendered):
     html = next(p for p in rendered if p.name == "factsheet-brussel.html").read_text(encoding="utf-8")
     assert '<html lang="fr-BE">' in html
@@ -92,6 +94,7 @@ def test_html_is_self_contained_and_accessible(rendered):
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
 
 
+@pytest.mark.slow
 def test_pdf_is_a4_with_running_header_on_every_page(rendered, sources):
     pdf = next(p for p in rendered if p.name == "national.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
@@ -105,6 +108,7 @@ def test_pdf_is_a4_with_running_header_on_every_page(rendered, sources):
     assert 'alt: "' in typ  # figure alt text reaches the tagged PDF
 
 
+@pytest.mark.slow
 def test_rendering_twice_gives_identical_bytes(rendered, tmp_path):
     for path in rendered:
         copy_dir = tmp_path / path.parent.name
@@ -122,6 +126,7 @@ def test_rendering_twice_gives_identical_bytes(rendered, tmp_path):
         assert path.read_bytes() == twin.read_bytes(), path.name
 
 
+@pytest.mark.slow
 def test_withheld_factsheet_renders(sources, tmp_path):
     qmd = next(p for p in sources["fr"] if p.name == "factsheet-huy.qmd")
     out = render.render_all([qmd], ["html"], engine="pandoc")
@@ -179,3 +184,28 @@ def test_unchanged_documents_come_from_the_cache_with_the_same_bytes(sources, tm
     qmd.write_text(qmd.read_text(encoding="utf-8") + "\nEen zin meer.\n", encoding="utf-8")
     render.render_all([qmd], ["html"], engine="pandoc", cache_dir=cache)
     assert len(calls) == 1  # a changed source is rendered again
+
+
+def test_the_pool_never_runs_more_documents_at_once_than_the_jobs_it_is_given(monkeypatch, tmp_path):
+    """render_report passes the rule's `threads:` as `jobs`: the pool must keep to it."""
+    import threading
+    import time
+
+    running, peak, lock = 0, 0, threading.Lock()
+
+    def fake_render(qmd, formats, cache_dir=None):
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.02)  # long enough for the other workers to start, if there were any
+        with lock:
+            running -= 1
+        return {qmd.with_suffix(".html"): "pandoc"}
+
+    monkeypatch.setattr(render, "render_pandoc", fake_render)
+    docs = [tmp_path / f"doc{i}.qmd" for i in range(8)]
+    for jobs in (1, 2):
+        peak = 0
+        out = render.render_all(docs, ["html"], engine="pandoc", jobs=jobs)
+        assert len(out) == 8 and peak <= jobs

@@ -12,6 +12,7 @@ import pytest
 
 from miriam import report
 from miriam.config import ROOT, load_instrument, load_yaml
+from miriam.report import sections, tables
 
 INSTRUMENT = load_instrument(ROOT / "config" / "instruments" / "miriam-2023.yaml")
 CATALOGUE = load_yaml(ROOT / "config" / "indicators.yaml")
@@ -433,6 +434,7 @@ def test_national_report_has_reach_tables_and_annex(sources):
     assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
 
 
+@pytest.mark.slow
 def test_sources_are_deterministic(tmp_path):
     a = write_both(tmp_path / "a")
     b = write_both(tmp_path / "b")
@@ -569,7 +571,7 @@ def test_missing_families_leave_sections_out_without_error(tmp_path):
 def test_scale_comes_from_the_instrument():
     old = load_instrument(ROOT / "config" / "instruments" / "miriam-2018.yaml")
     t = report.Text("nl")
-    text = report._scales_text(old, t)
+    text = sections._scales_text(old, t)
     assert "score van 0 tot 5" in text and "score van 0 tot 70" in text and "score van 0 tot 10" in text
 
 
@@ -717,9 +719,9 @@ def test_cohort_figures_are_included_when_they_exist(tmp_path):
 
 def test_french_typography_and_capitals():
     t = report.Text("fr")
-    labels = report._subgroup_labels(CATALOGUE, t)
+    labels = tables._subgroup_labels(CATALOGUE, t)
     assert "100\u202f000" in labels["city_size"]["values"]["large"]  # narrow no-break space
-    assert report._value_stat("2022-2023", "mesure de début", t) == "2022-2023\u00a0: mesure de début"
+    assert sections._value_stat("2022-2023", "mesure de début", t) == "2022-2023\u00a0: mesure de début"
     assert report.capitalise("quatre indicateurs") == "Quatre indicateurs"
     assert report.capitalise("**het OCMW**") == "**Het OCMW**" and report.capitalise("75 %") == "75 %"
     assert t.place("Anvers") == "d'Anvers" and t.place("Liège") == "de Liège"
@@ -735,7 +737,7 @@ def test_statistical_annex_has_the_regions_of_the_tests_table():
                          "ci_high": 0.05, "t": -1.2, "df": 51, "p": 0.2, "p_holm": 0.9,
                          "status": "published", "reason": ""})  # fmt: skip
     _, units, _ = make_tables()
-    out = report._tests_section({"tests": pd.DataFrame(rows), "units": units}, INSTRUMENT,
+    out = sections._tests_section({"tests": pd.DataFrame(rows), "units": units}, INSTRUMENT,
                                 report.Text("nl"), ["domain"])  # fmt: skip
     assert [b["title"] for b in out["tests"]] == ["België", "Vlaanderen", "Brussel"]
     assert "\u22120,12" in out["tests"][0]["tests_t"]  # exact mean difference, real minus sign
@@ -779,11 +781,11 @@ def _followup_table() -> pd.DataFrame:
 def test_followup_section_with_its_caution(lang):
     t = report.Text(lang)
     cohort = {"followup": {"measurement": "2025-06"}}
-    out = report._followup_section({"followup": _followup_table()}, cohort, None, INSTRUMENT, t)
+    out = sections._followup_section({"followup": _followup_table()}, cohort, None, INSTRUMENT, t)
     assert out["followup_table"].count("\n") >= 7  # header, separator, six domains
     assert t.fmt.pct100(100 * 6 / 32) in out["followup_table"] and "2025" in out["followup_intro"]
     assert t.fmt.int(12) in out["followup_declined"] and "32" in out["followup_work"]
-    assert report._followup_section({}, cohort, None, INSTRUMENT, t)["followup_table"] == ""
+    assert sections._followup_section({}, cohort, None, INSTRUMENT, t)["followup_table"] == ""
 
 
 def test_the_trend_section_needs_two_cohorts():
@@ -804,11 +806,11 @@ def test_the_trend_section_needs_two_cohorts():
         }
     )
     t = report.Text("nl")
-    single = report._trend_section({"reach": reach, "scores": scores}, INSTRUMENT, t)
+    single = sections._trend_section({"reach": reach, "scores": scores}, INSTRUMENT, t)
     assert single == {"trend_reach": "", "trend_scores": "", "trend_compared": ""}
     later_reach = reach.assign(cohort="b", label="2023-2024", count=[1141, 44])
     later_scores = scores.assign(cohort="b", label="2023-2024", mean_baseline=4.2, mean_endline=5.9)
-    both = report._trend_section(
+    both = sections._trend_section(
         {"reach": pd.concat([reach, later_reach]), "scores": pd.concat([scores, later_scores])}, INSTRUMENT, t
     )
     assert "2022-2023" in both["trend_reach"] and "2023-2024" in both["trend_reach"]

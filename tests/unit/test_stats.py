@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from miriam import stats
+from miriam.indicators import stats
 
 # Five women, differences 1, 2, 2, 0, 3 (one zero: dropped by Wilcoxon, kept by the t-test).
 D = np.array([1.0, 2.0, 2.0, 0.0, 3.0])

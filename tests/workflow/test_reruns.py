@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, SMALL_COHORT, SNAKEMAKE
 
-from miriam import code_digest
+from miriam.provenance import code_digest
 
 pytestmark = pytest.mark.workflow
 TRIGGERS = ["--rerun-triggers", "mtime", "params", "code", "software-env"]

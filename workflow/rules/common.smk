@@ -11,13 +11,13 @@ sys.path.insert(
 )  # the package, also without install
 from miriam import __version__ as miriam_version  # noqa: E402
 from miriam import config as miriam_config  # noqa: E402
-from miriam import code_digest as miriam_code  # noqa: E402
-from miriam import settings as miriam_settings  # noqa: E402
+from miriam.provenance import code_digest as miriam_code  # noqa: E402
+from miriam.config import settings as miriam_settings  # noqa: E402
 
 # When this run started: the onerror handler prints the errors logged since (Snakefile).
 RUN_STARTED = time.time()
 
-validate(config, schema="../schemas/config.schema.yaml")
+validate(config, schema="../../src/miriam/config/schemas/config.schema.yaml")
 
 COHORTS = {
     name: miriam_config.load_cohort(miriam_config.cohort_path(name))
@@ -30,6 +30,12 @@ CONDA_ENV = "../../environment.yml"
 GROUPS = "config/reference/groups.yaml"
 INDICATOR_CATALOGUE = "config/indicators.yaml"
 PUBLICATION_PLAN = "config/publication.yaml"
+# The catalogue's age subgroups must follow the configured cut: checked before any job runs.
+miriam_config.check_age_group_labels(
+    miriam_config.load_catalogue(INDICATOR_CATALOGUE),
+    config["generalise"]["age_group_cut"],
+    INDICATOR_CATALOGUE,
+)
 NAME_ALIASES = "config/reference/name_aliases.yaml"
 # Templates and wording belong to the workflow, not to a project's config: found beside it.
 REPORT_SOURCES = Path(workflow.basedir) / "report"
@@ -46,7 +52,7 @@ wildcard_constraints:
 
 def code_of(script):
     """The digest of a rule's script and of every miriam module it imports, transitively
-    (miriam.code_digest), for the rule's `params: code=`. Snakemake re-runs a job whose params
+    (miriam.provenance.code_digest), for the rule's `params: code=`. Snakemake re-runs a job whose params
     changed (default --rerun-triggers), so a rule re-runs when the code it runs changes, and
     so does everything downstream. Read once per script, at parse time."""
     return miriam_code.script_digest(SCRIPTS / script, PACKAGE_DIR)
@@ -93,7 +99,7 @@ def get_instrument(wildcards):
 
 def cohort_settings(wildcards):
     """The cohort's settings: config.yaml's defaults with the cohort file's own `disclosure`,
-    `generalise`, `precision` and `verification` (miriam.settings)."""
+    `generalise`, `precision` and `verification` (miriam.config.settings)."""
     return miriam_settings.cohort_settings(config, COHORTS[wildcards.cohort].raw)
 
 

@@ -20,5 +20,7 @@ rule ingest_exports:
     params:
         code=code_of("ingest_exports.py"),
         parsing=config["parsing"],
+        # where the pseudonym key is read from (names only: the key never enters the workflow)
+        pseudonym=config["pseudonym"],
     script:
         "../scripts/ingest_exports.py"

@@ -34,5 +34,7 @@ rule write_manifest:
         rules=code_by_rule,
         # a new version re-runs the manifest and what it feeds (every report's colophon)
         version=miriam_version,
+        # the effective configuration (defaults filled in), hashed into the manifest
+        config=config,
     script:
         "../scripts/write_manifest.py"

@@ -41,6 +41,7 @@ rule write_report_sources:
         min_count=lambda wildcards: cohort_settings(wildcards)["disclosure"][
             "min_count"
         ],
+        scale_illustrative=config["reference"].get("leefloon_illustrative", False),
     script:
         "../scripts/write_report_sources.py"
 
@@ -62,6 +63,9 @@ rule render_report:
         "benchmarks/render_report/{cohort}_{lang}.tsv"
     conda:
         CONDA_ENV
+    # the pandoc path's thread pool: one document in pandoc (a subprocess) while another is
+    # compiled by typst (in-process); capped by --cores, set per profile (profiles/slurm)
+    threads: 2
     params:
         code=code_of("render_report.py"),
         formats=config["formats"],
@@ -100,6 +104,9 @@ rule write_index:
     params:
         code=code_of("write_index.py"),
         languages=config["languages"],
+        formats=config["formats"],
+        min_n=config["disclosure"]["min_n"],
+        min_count=config["disclosure"]["min_count"],
         # every other cohort of this build and of the same kind (real or demo: never mixed):
         # (name, label); its page is linked
         other_cohorts=lambda w: [

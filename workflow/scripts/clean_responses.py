@@ -2,7 +2,10 @@
 
 import logging
 
-from miriam import clean, config, io, logs, qa, validation
+from miriam import clean, config, io
+from miriam.clean import qa, validation
+from miriam.provenance import logs
+from miriam.vocab import FOLLOWUP
 
 
 def main(snakemake):
@@ -12,7 +15,7 @@ def main(snakemake):
     rows = io.read_table(snakemake.input.rows)
     issues = io.read_table(snakemake.input.issues)
     # Follow-up forms (a cohort with a follow-up) are checked against the follow-up window.
-    followup_window = cohort.window(config.FOLLOWUP) if cohort.followup else None
+    followup_window = cohort.window(FOLLOWUP) if cohort.followup else None
     responses, quarantine = clean.clean_rows(
         rows, cohort.projects, reference, cohort.window(), followup_window=followup_window
     )

@@ -5,7 +5,8 @@ Not yet disclosure-checked: the outputs stay in the private zone until rule disc
 
 from pathlib import Path
 
-from miriam import config, indicators, io, logs
+from miriam import config, indicators, io
+from miriam.provenance import logs
 
 
 def main(snakemake):

@@ -1,6 +1,8 @@
 """Rule compute_trend: reach and comparable national scores over the built cohorts."""
 
-from miriam import config, io, logs, trend
+from miriam import config, io
+from miriam.indicators import trend
+from miriam.provenance import logs
 
 
 def main(snakemake):

@@ -10,7 +10,9 @@ import logging
 
 import pandas as pd
 
-from miriam import audit, cells, config, dictionary, disclose, io, logs, publication
+from miriam import config, io
+from miriam.disclosure import audit, cells, dictionary, disclose, publication
+from miriam.provenance import logs
 
 NOT_TABLES = {"instrument", "dictionary", "reconciliation", "plan"}  # named inputs that are not families
 PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it differs
@@ -19,7 +21,7 @@ PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it diff
 def main(snakemake):
     limits = snakemake.params.disclosure
     thresholds = {"min_n": int(limits["min_n"]), "min_count": int(limits["min_count"])}
-    # Published precision (config `precision`, a cohort's own: miriam.settings): the tables
+    # Published precision (config `precision`, a cohort's own: miriam.config.settings): the tables
     # are rounded to it, and the audit assumes exactly what is published.
     precision = getattr(snakemake.params, "precision", None) or {}
     thresholds["mean_decimals"] = int(precision.get("mean", 1))

@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from miriam import config, ingest, io, logs
+from miriam import config, ingest, io
+from miriam.provenance import logs
 
 
 def main(snakemake):
@@ -11,9 +12,8 @@ def main(snakemake):
     instrument = config.load_instrument(snakemake.input.instrument)
     reference = config.load_ocmw_reference(snakemake.input.reference)
     aliases = config.load_yaml(snakemake.input.aliases)
-    rows, issues, hashes = ingest.ingest_cohort(
-        cohort, instrument, reference, snakemake.config, aliases=aliases
-    )
+    settings = {"parsing": snakemake.params.parsing, "pseudonym": snakemake.params.pseudonym}
+    rows, issues, hashes = ingest.ingest_cohort(cohort, instrument, reference, settings, aliases=aliases)
     io.make_private_dir(Path(snakemake.output.rows).parent)
     io.write_table(rows, snakemake.output.rows, sort_by=["source_file", "source_row"])
     io.write_table(issues, snakemake.output.issues, sort_by=["source_file", "source_row", "column"])

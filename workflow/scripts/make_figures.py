@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from miriam import config, figures, io, logs
+from miriam import config, figures, io
+from miriam.provenance import logs
 
 
 def unit_charts(snakemake, instrument, lang):

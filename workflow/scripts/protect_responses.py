@@ -1,6 +1,7 @@
 """Rule protect_responses: generalise quasi-identifiers; keep only what indicators may use."""
 
-from miriam import config, io, logs, protect
+from miriam import config, io, protect
+from miriam.provenance import logs
 
 
 def main(snakemake):

@@ -8,7 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
-from miriam import logs, render
+from miriam.provenance import logs
+from miriam.report import render
 
 
 def main(snakemake):
@@ -21,6 +22,7 @@ def main(snakemake):
         sorted(out.glob("*.qmd")),
         list(snakemake.params.formats),
         engine,
+        jobs=snakemake.threads,  # the rule's `threads:` (as granted by Snakemake)
         cache_dir=snakemake.params.get("cache") or None,
     )
     manifest = {"engine": render.engine_label(engine), "outputs": [p.name for p in outputs]}

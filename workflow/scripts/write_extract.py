@@ -1,6 +1,7 @@
 """Rule write_extract: the pseudonymised extract kept for re-use, only if k-anonymous."""
 
-from miriam import config, io, logs, protect
+from miriam import config, io, protect
+from miriam.provenance import logs
 
 
 def main(snakemake):

@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from miriam import config, io, logs, published, report
+from miriam import config, io, report
+from miriam.provenance import logs, published
 
 
 def main(snakemake):
@@ -15,17 +16,16 @@ def main(snakemake):
         if manifest.exists():
             engine = json.loads(manifest.read_text(encoding="utf-8"))["engine"]
             break
-    disclosure = snakemake.config.get("disclosure", {})
     report.write_index(
         units,
         cohort.label,
         list(snakemake.params.languages),
         Path(snakemake.output[0]).parent,
         demo=cohort.demo,
-        formats=list(snakemake.config["formats"]),
+        formats=list(snakemake.params.formats),
         engine=engine,
-        min_n=disclosure.get("min_n"),
-        min_count=disclosure.get("min_count"),
+        min_n=snakemake.params.min_n,
+        min_count=snakemake.params.min_count,
         other_cohorts=[tuple(pair) for pair in snakemake.params.other_cohorts],
     )
     # The last rule of the cohort: its report is complete from the current inputs.

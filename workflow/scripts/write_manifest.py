@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from miriam import io, logs, manifest
+from miriam import io
+from miriam.provenance import logs, manifest
 
 
 def main(snakemake):
     built = manifest.build_manifest(
         cohort=snakemake.wildcards.cohort,
-        config=snakemake.config,
+        config=dict(snakemake.params.config),
         config_files=list(snakemake.input.config_files),
         input_hashes=json.loads(Path(snakemake.input.hashes).read_text()),
         processing=pd.read_csv(snakemake.input.processing, dtype={"measure": "string", "count": "Int64"}),

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from miriam import config, io, logs, report
+from miriam import config, io, report
+from miriam.provenance import logs
 
 FAMILIES = ("units", "shares", "distributions", "tests", "subgroups", "reach", "followup")
 
@@ -27,15 +28,6 @@ def _path(snakemake, name):
 def _parquet(snakemake, name):
     path = _path(snakemake, name)
     return io.read_table(path) if path else None
-
-
-def _min_count(snakemake):
-    """The disclosure's smallest published count (a withheld sheet names it when it is the
-    reason); from the rule's params when it passes one, else from the configuration."""
-    value = getattr(snakemake.params, "min_count", None)
-    if value is None:
-        value = snakemake.config.get("disclosure", {}).get("min_count")
-    return int(value) if value is not None else None
 
 
 def main(snakemake):
@@ -72,12 +64,13 @@ def main(snakemake):
         Path(snakemake.input.figures),
         Path(snakemake.output[0]),
         min_n=int(snakemake.params.min_n),
-        min_count=_min_count(snakemake),
+        # the smallest published count (a withheld sheet names it when it is the reason)
+        min_count=int(snakemake.params.min_count),
         catalogue=catalogue,
         manifest=manifest,
         trend=trend or None,
         programme_figures_dir=_path(snakemake, "programme_figures"),
-        scale_illustrative=bool(snakemake.config.get("reference", {}).get("leefloon_illustrative", False)),
+        scale_illustrative=bool(snakemake.params.scale_illustrative),
         templates=Path(snakemake.input.templates),
         strings_dir=Path(snakemake.input.strings).parent,
     )

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from miriam import io, logs, verification
+from miriam import io, logs
+from miriam.provenance import verification
 
 NOT_TABLES = {"cohort"}
 

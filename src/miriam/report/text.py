@@ -1,0 +1,120 @@
+"""The report's wording: ``report/strings/<lang>.yaml`` read once per language, looked up by
+dotted key and filled with formatted numbers (:class:`Text`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from miriam.config import ROOT
+from miriam.printed import (
+    LANGUAGES,
+    Fmt,
+)
+from miriam.report.formatting import _french_spacing, _lower, typography
+
+log = logging.getLogger(__name__)
+
+REPORT_DIR = ROOT / "report"
+
+TEMPLATES = REPORT_DIR / "templates"
+
+STRINGS = REPORT_DIR / "strings"
+
+ENGINE_SHORTCODE = "{{< meta miriam-engine >}}"
+
+
+def _walk(value: Any, fn) -> Any:
+    if isinstance(value, dict):
+        return {k: _walk(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, fn) for v in value]
+    return fn(value) if isinstance(value, str) else value
+
+
+@cache
+def _load_strings(path: str, lang: str) -> dict[str, Any]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return _walk(data, _french_spacing) if lang == "fr" else data
+
+
+def load_strings(lang: str, strings_dir: Path | None = None) -> dict[str, Any]:
+    """All wording of one language (``report/strings/<lang>.yaml``)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown report language {lang!r}; expected one of {LANGUAGES}")
+    return _load_strings(str(Path(strings_dir or STRINGS) / f"{lang}.yaml"), lang)
+
+
+# A count's word in the strings: "{consortia|consortium|consortia}" is the singular when the
+# value `consortia` is 1, else the plural ("1 consortium", "2 consortia"; French "1 consortium",
+# "2 consortiums"). Both languages use the singular for exactly one here.
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _plural_form(match: re.Match, values: Mapping[str, Any]) -> str:
+    name, one, other = match.groups()
+    digits = re.sub(r"\D", "", str(values.get(name, "")))
+    return one if digits == "1" else other
+
+
+class Text:
+    """Strings of one language with dotted look-up and formatting: ``t("findings.reach", ...)``."""
+
+    def __init__(self, lang: str, strings_dir: Path | None = None):
+        self.lang = lang
+        self.s = load_strings(lang, strings_dir)
+        self.fmt = Fmt(lang)
+
+    def __call__(self, key: str, **values: Any) -> str:
+        node: Any = self.s
+        for part in key.split("."):
+            node = node[part]
+        text = _PLURAL.sub(lambda m: _plural_form(m, values), str(node)) if values else str(node)
+        return text.format(**values) if values else text
+
+    def period(self, measured: Any) -> str:
+        """A wave's measurement period (cohort config `measurement`): a month, "vanaf november
+        2023" / "à partir de novembre 2023", or a date range {from, to}, "van 1 november 2023
+        tot 15 december 2023" / "du 1 novembre 2023 au 15 décembre 2023"."""
+        if isinstance(measured, Mapping):
+            return self(
+                "period.range", start=self.fmt.day(measured["from"]), end=self.fmt.day(measured["to"])
+            )
+        return self("period.month", month=self.fmt.month(measured))
+
+    def count_word(self, n: int) -> str:
+        """6 -> "zes" / "six" (small counts in words, like the published sheet)."""
+        return str(self.s.get("numbers", {}).get(n, self.fmt.int(n)))
+
+    def n(self, n: Any) -> str:
+        return self("n", n=self.fmt.int(n))
+
+    def of(self, name: str) -> str:
+        """ "van Antwerpen" / "d'Anvers", "de Liège" (elision before a vowel)."""
+        if self.lang == "fr":
+            return ("d'" if name[:1].casefold() in "aeiouyéèêâîôû" else "de ") + name
+        return f"van {name}"
+
+    def place(self, name: str) -> str:
+        """Where the participants are, for a sentence: "in Antwerpen" / "d'Anvers", "de Liège"."""
+        return self.of(name) if self.lang == "fr" else f"in {name}"
+
+    def item(self, label: str, group: str | None = None, *, article: bool = False) -> str:
+        """An item's label inside a sentence. Dutch: lower case ("vrije tijd"; acronyms and the
+        long statements between quotes stay as they are). French: between guillemets, with
+        "le domaine" / "l'indicateur" in front when `article` (no bare noun without article:
+        "pour le domaine « Temps libre »", not "pour temps libre")."""
+        if self.lang != "fr":
+            return _lower(label)
+        quoted = f"«\u00a0{typography(label, 'fr')}\u00a0»"
+        if not article:
+            return quoted
+        noun = self.s.get("item_nouns", {}).get(group or "", self.s.get("item_nouns", {}).get("default", ""))
+        return f"{noun} {quoted}".strip()

@@ -1,0 +1,229 @@
+"""Writing the sources: jinja2 templates -> one Quarto project per cohort and language (.qmd,
+_quarto.yml, stylesheet, figures), and the index pages that link every document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+import miriam
+from miriam.config import Instrument
+from miriam.printed import (
+    LANGUAGES,
+    is_published,
+    unit_languages,
+)
+from miriam.printed import is_missing as _missing
+from miriam.report.documents import factsheet_context, national_context, withheld_reason
+from miriam.report.formatting import md, yaml_str
+from miriam.report.tables import _as_instrument, table, unit_name
+from miriam.report.text import TEMPLATES, Text, log
+from miriam.vocab import DOC_LANG
+
+
+@cache
+def _environment(templates: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # markdown templates are escaped explicitly with |md; the HTML index autoescapes
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+    )
+    env.filters["md"] = md
+    env.filters["yaml"] = yaml_str
+    env.filters["attr"] = lambda s: str(s).replace("\\", "\\\\").replace('"', '\\"')
+    return env
+
+
+def render_template(name: str, context: Mapping[str, Any], templates: Path | None = None) -> str:
+    return _environment(str(templates or TEMPLATES)).get_template(name).render(**context)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def projects_in(units: pd.DataFrame, lang: str) -> list[pd.Series]:
+    """Project rows whose factsheet is made in `lang` (their ``languages``), by id."""
+    projects = units[units["level"] == "project"].sort_values("unit", kind="stable")
+    return [r for _, r in projects.iterrows() if lang in unit_languages(r)]
+
+
+# size: a straight sequence (copy the project files, national report, one factsheet per project)
+# whose keyword arguments take one line each
+def write_sources(
+    tables: Mapping[str, pd.DataFrame],
+    cohort_cfg: Mapping,
+    instrument: Instrument | str | Path,
+    lang: str,
+    figures_dir: Path,
+    outdir: Path,
+    *,
+    min_n: int,
+    min_count: int | None = None,
+    catalogue: Mapping | None = None,
+    manifest: Mapping | None = None,
+    trend: Mapping[str, pd.DataFrame] | None = None,
+    programme_figures_dir: Path | None = None,
+    scale_illustrative: bool | None = None,
+    templates: Path | None = None,
+    strings_dir: Path | None = None,
+) -> list[Path]:
+    """Write ``national.qmd`` and ``factsheet-<project>.qmd`` (projects in `lang`) to `outdir`.
+
+    `tables` holds the published tables by family (``items``, ``units``, ``shares``,
+    ``distributions``, ``tests``, ``subgroups``, ``reach``) plus ``reconciliation`` and
+    ``disclosure_log``; any may be missing, its sections are then left out. `trend` holds
+    ``reach`` and ``scores`` over cohorts. The needed SVGs are copied to ``outdir/figures/``
+    and ``_quarto.yml`` next to the sources, so that `outdir` is a self-contained Quarto
+    project. Returns the .qmd paths, national first.
+    """
+    instrument = _as_instrument(instrument)
+    t = Text(lang, strings_dir)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    figures_dir = Path(figures_dir)
+    quarto_yml = Path(templates or TEMPLATES).parent / "_quarto.yml"
+    if quarto_yml.exists():
+        _write(outdir / "_quarto.yml", quarto_yml.read_text(encoding="utf-8"))
+    css = Path(templates or TEMPLATES).parent / "assets" / "style.css"
+    if css.exists():  # the sources' front matter names it (Quarto embeds it in the HTML)
+        _write(outdir / "style.css", css.read_text(encoding="utf-8"))
+
+    written = []
+    ctx = national_context(
+        tables,
+        cohort_cfg,
+        instrument,
+        t,
+        figures_dir=figures_dir,
+        outdir=outdir,
+        min_n=min_n,
+        catalogue=catalogue,
+        manifest=manifest,
+        trend=trend,
+        programme_figures_dir=programme_figures_dir,
+        scale_illustrative=scale_illustrative,
+    )
+    written.append(_write(outdir / "national.qmd", render_template("national.qmd.j2", ctx, templates)))
+    findings = ctx["findings"]
+    units = table(tables, "units")
+    for row in projects_in(units, lang) if not units.empty else []:
+        fctx = factsheet_context(
+            tables,
+            cohort_cfg,
+            instrument,
+            t,
+            str(row["unit"]),
+            figures_dir=figures_dir,
+            outdir=outdir,
+            min_n=min_n,
+            min_count=min_count,
+            findings=findings,
+            catalogue=catalogue,
+        )
+        written.append(
+            _write(
+                outdir / f"factsheet-{row['unit']}.qmd",
+                render_template("factsheet.qmd.j2", fctx, templates),
+            )
+        )
+    log.info("%s: %d report sources written to %s", lang, len(written), outdir)
+    return written
+
+
+def _other_cohort_links(others: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """Links to the other cohorts' index pages (``results/<other>/report/index.html``), by
+    label. They come from the configuration, not from the pages on disk: which pages exist
+    while this one is written depends on the order the jobs ran in, and the page must not."""
+    out = [
+        {"cohort": cohort, "label": label, "href": f"../../{cohort}/report/index.html"}
+        for cohort, label in others
+    ]
+    return sorted(out, key=lambda o: (o["label"], o["cohort"]))
+
+
+# size: a signature of 15 lines; the body builds one section per language in order, with nothing to
+# share between the parts
+def write_index(
+    units: pd.DataFrame,
+    cohort_label: str,
+    languages: Iterable[str],
+    report_dir: Path,
+    *,
+    demo: bool = False,
+    formats: Iterable[str] = ("html", "pdf"),
+    engine: str | None = None,
+    min_n: int | None = None,
+    min_count: int | None = None,
+    templates: Path | None = None,
+    strings_dir: Path | None = None,
+    other_cohorts: Iterable[tuple[str, str]] = (),
+) -> Path:
+    """``report_dir/index.html``: per language, the national report and every factsheet
+    (HTML and PDF), with a language switch and links to the index pages of `other_cohorts`
+    ((cohort, label) of the other cohorts the build makes). A withheld factsheet says why, in
+    the words of its reason (as the sheet itself). Links are relative (``nl/national.html``)."""
+    report_dir = Path(report_dir)
+    sections = []
+    languages = [lang for lang in languages if lang in LANGUAGES]
+    others = _other_cohort_links(other_cohorts)
+    for lang in languages:
+        t = Text(lang, strings_dir)
+        thresholds = {
+            "min_n": t.fmt.int(min_n) if min_n else "–",
+            "min_count": t.fmt.int(min_count) if min_count else "–",
+        }
+        sheets = []
+        for row in projects_in(units, lang):
+            region = row.get("region")
+            published = is_published(row)
+            sheets.append(
+                {
+                    "id": str(row["unit"]),
+                    "name": unit_name(row, lang),
+                    "region": t.s["regions"].get(str(region), str(region)) if not _missing(region) else "",
+                    "published": published,
+                    "why": ""
+                    if published
+                    else t(f"index.not_published.{withheld_reason(row)}", **thresholds),
+                    "href": {f: f"{lang}/factsheet-{row['unit']}.{f}" for f in formats},
+                }
+            )
+        sheets.sort(key=lambda s: (s["name"].casefold(), s["id"]))
+        sections.append(
+            {
+                "lang": lang,
+                "doc_lang": DOC_LANG[lang],
+                "t": t,
+                "national": {f: f"{lang}/national.{f}" for f in formats},
+                "sheets": sheets,
+                "other": [o for o in languages if o != lang],
+                "cohorts": others,
+            }
+        )
+    html = render_template(
+        "index.html.j2",
+        {
+            "sections": sections,
+            "label": str(cohort_label),
+            "demo": demo,
+            "formats": list(formats),
+            "version": miriam.__version__,
+            "engine": engine,
+        },
+        templates,
+    )
+    return _write(report_dir / "index.html", html)
