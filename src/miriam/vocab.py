@@ -62,3 +62,10 @@ PROTECTED_EXTRA = (
 #: Every column the pipeline derives: the indicator catalogue may use them although no
 #: codebook declares them (config.load_catalogue checks the others against the codebooks).
 DERIVED = frozenset([*PROTECTED_EXTRA, "city_size"])
+
+
+def age_group_codes(cut: int) -> tuple[str, str]:
+    """The codes of the two age subgroups for config ``generalise.age_group_cut``:
+    ``under_<cut>`` and ``<cut>_plus`` (``under_35`` / ``35_plus`` with the shipped 35). The
+    catalogue's ``age_group`` subgroup labels these very codes (config.check_age_group_labels)."""
+    return f"under_{cut}", f"{cut}_plus"

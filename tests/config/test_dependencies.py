@@ -34,7 +34,7 @@ TOOLS = {
 
 def _local_modules() -> set[str]:
     """The project's own modules: the package and the helper modules beside the tests."""
-    local = {"miriam"}
+    local = {"miriam", "miriam_tools"}
     for tree in PYTHON_TREES:
         local |= {p.stem for p in (ROOT / tree).rglob("*.py")}
     return local

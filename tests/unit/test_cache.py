@@ -1,10 +1,11 @@
-"""The content-addressed cache of charts and rendered documents (miriam.cache): where it lives
+"""The content-addressed cache of charts and rendered documents (miriam.provenance.cache): where it lives
 (config `cache_dir`, overridden by the environment variable MIRIAM_CACHE) and what it returns."""
 
 from pathlib import Path
 
 import pytest
-from miriam.cache import Cache, key
+
+from miriam.provenance.cache import Cache, key
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The code digest a rule re-runs on and a cache key covers (miriam.provenance.code_digest), on a small
+"""The code digest a rule re-runs on and a cache key covers (miriam.code_digest), on a small
 package written into a temporary directory: which modules a script reaches, and that the digest
 changes with them and only with them."""
 
@@ -31,7 +31,7 @@ PACKAGE = {
 SCRIPTS = {
     "compute_indicators.py": "from miriam import indicators, io_missing\n",
     "make_figures.py": "from miriam import figures\n",
-    "generate_demo.py": '"""Prose like code:\n\nfrom miriam import stats\n"""\nimport miriam_tools.demo\n',
+    "generate_demo.py": '"""Prose like code:\n\nfrom miriam import stats\n"""\nimport miriam.demo\n',
 }
 
 
@@ -62,21 +62,21 @@ def test_a_script_reaches_every_module_it_imports_transitively(project):
         "miriam",
         "miriam.indicators",
         "miriam.indicators.compute",  # through the subpackage's __init__ (relative import)
-        "miriam.indicators.stats",  # `from ..stats import (...)` over several lines
+        "miriam.stats",  # `from ..stats import (...)` over several lines
         "miriam.vocab",  # imported inside a function
     ]
     assert code_digest.script_modules(scripts / "make_figures.py", root) == [
         "miriam",
-        "miriam.provenance.cache",
+        "miriam.cache",
         "miriam.figures",
         "miriam.printed",
         "miriam.vocab",
     ]
-    # `import miriam_tools.demo`; an import-like line of a docstring counts (a module too many at worst)
+    # `import miriam.demo`; an import-like line of a docstring counts (a module too many at worst)
     assert code_digest.script_modules(scripts / "generate_demo.py", root) == [
         "miriam",
-        "miriam_tools.demo",
-        "miriam.indicators.stats",
+        "miriam.demo",
+        "miriam.stats",
         "miriam.vocab",
     ]
 
@@ -103,7 +103,7 @@ def test_a_module_digest_covers_what_the_module_imports(project):
     root, _ = project
     assert code_digest.module_modules("miriam.figures", root) == [
         "miriam",
-        "miriam.provenance.cache",
+        "miriam.cache",
         "miriam.figures",
         "miriam.printed",
         "miriam.vocab",

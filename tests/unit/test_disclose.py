@@ -363,7 +363,7 @@ def test_unknown_table_shape_is_refused():
 def test_processing_counts_obey_the_count_rule():
     """'Women with only an end form: 4' was printed raw; now a small count is withheld with a
     second member of its sum, so neither it nor a difference gives it back."""
-    from miriam.disclosure.disclose import processing_table
+    from miriam.disclosure.processing import processing_table
 
     rec = pd.DataFrame(
         {

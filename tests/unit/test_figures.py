@@ -405,13 +405,14 @@ def test_unchanged_programme_charts_come_from_the_cache(tmp_path, monkeypatch):
 
 
 def test_a_change_in_the_rounding_the_charts_print_draws_them_again(tmp_path, monkeypatch):
-    """The key covers the code of every module the charts import (miriam.provenance.code_digest), not a
+    """The key covers the code of every module the charts import (code_digest), not a
     hand-kept list: editing the rounding module (printed) invalidates every chart, so a forced
     re-run cannot copy charts drawn by the old rounding back from the cache."""
     import shutil
     from pathlib import Path
 
     from miriam import printed
+    from miriam.figures import theme
     from miriam.provenance import code_digest
 
     real = code_digest.package_dir()
@@ -421,15 +422,17 @@ def test_a_change_in_the_rounding_the_charts_print_draws_them_again(tmp_path, mo
 
     def fresh_code() -> None:
         code_digest.clear()
-        figures._drawing_code.cache_clear()
+        theme._drawing_code.cache_clear()
 
     fresh_code()
     items, units = _tables()
     cache = tmp_path / "cache"
     figures.write_figures(items, units, LABELS, "nl", tmp_path / "a", scales=_scales(), cache_dir=cache)
     drawn = []
-    original = figures.save_svg
-    monkeypatch.setattr(figures, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
+    from miriam.figures import charts
+
+    original = charts.save_svg
+    monkeypatch.setattr(charts, "save_svg", lambda plot, path: drawn.append(path) or original(plot, path))
     figures.write_figures(items, units, LABELS, "nl", tmp_path / "b", scales=_scales(), cache_dir=cache)
     assert drawn == []  # unchanged code: from the cache
 

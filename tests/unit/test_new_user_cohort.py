@@ -151,7 +151,7 @@ def test_the_trend_section_names_the_cohorts_compared():
     reach = pd.DataFrame(
         {"cohort": ["a", "b"], "label": ["2023-2024", "2024-2025"], "measure": "women", "count": [120, 147]}
     )
-    out = report._trend_section({"reach": reach}, instrument, report.Text("nl"))
+    out = report.sections._trend_section({"reach": reach}, instrument, report.Text("nl"))
     assert out["trend_compared"] == "Vergeleken jaargangen: 2023-2024, 2024-2025."
 
 
@@ -269,7 +269,7 @@ def test_a_real_report_prints_the_illustrative_caveat_of_the_scale_chart(tmp_pat
     figures.mkdir()
     (figures / "scale_ocmws.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
     t = report.Text(lang)
-    out = report._cohort_figures([figures], tmp_path / "out", t, illustrative=True)
+    out = report.documents._cohort_figures([figures], tmp_path / "out", t, illustrative=True)
     assert words in out["scale"]["caption"].lower()
-    plain = report._cohort_figures([figures], tmp_path / "out", t, illustrative=False)
+    plain = report.documents._cohort_figures([figures], tmp_path / "out", t, illustrative=False)
     assert words not in plain["scale"]["caption"].lower()

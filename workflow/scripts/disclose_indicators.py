@@ -11,7 +11,7 @@ import logging
 import pandas as pd
 
 from miriam import config, io
-from miriam.disclosure import audit, cells, dictionary, disclose, publication
+from miriam.disclosure import audit, cells, dictionary, disclose, processing, publication
 from miriam.provenance import logs
 
 NOT_TABLES = {"instrument", "dictionary", "reconciliation", "plan"}  # named inputs that are not families
@@ -49,11 +49,11 @@ def main(snakemake):
     for name, table in published.items():
         io.write_table(table, getattr(snakemake.output, name))
         io.write_csv(table, getattr(snakemake.output, f"{name}_csv"))
-    processing = disclose.processing_table(
+    processing_counts = processing.processing_table(
         pd.read_csv(snakemake.input.reconciliation, dtype={"scope": "string", "measure": "string"}),
         min_count=thresholds["min_count"],
     )
-    io.write_csv(processing, snakemake.output.processing)
+    io.write_csv(processing_counts, snakemake.output.processing)
     logging.getLogger("miriam").info(
         "disclosure: %d rows with withheld values; audit: %d withheld values, none recoverable",
         len(log),

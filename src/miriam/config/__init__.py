@@ -332,9 +332,9 @@ def load_catalogue(path: str | Path, instruments_dir: str | Path | None = None) 
 
 def check_age_group_labels(catalogue: dict[str, Any], cut: int, path: str | Path) -> None:
     """The catalogue's `age_group` subgroup must label the codes that config
-    `generalise.age_group_cut` gives (protect.age_group_codes), and each label must print the
+    `generalise.age_group_cut` gives (vocab.age_group_codes), and each label must print the
     cut: otherwise a changed cut would silently drop the subgroup or print the old age."""
-    from miriam.protect import age_group_codes  # here: protect builds on this module
+    from miriam.vocab import age_group_codes
 
     codes = age_group_codes(cut)
     for i, subgroup in enumerate(catalogue.get("subgroups", [])):

@@ -10,6 +10,10 @@ the Dutch and French reports print the same cells, so they show the same pattern
 construction.
 """
 
+# size: about 610 lines: the rules and the publishing of a pattern share the cell model's
+# bookkeeping (places, groups, reasons); the audit, its solver and the processing counts are
+# modules of their own.
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -34,6 +38,7 @@ from miriam.disclosure.cells import (
     statistic_columns,
 )
 from miriam.disclosure.rules import PRIMARY, REASONS, TEST_DECIMALS
+from miriam.printed import round_half_up
 
 LOG_COLUMNS = ["table", "level", "unit", "key", "columns", "reason", "rule"]
 _INTEGER_COLUMNS = frozenset((*UNIT_COUNTS, "count", "n", "df"))
@@ -271,6 +276,8 @@ def _primary_rule(reason: str, min_n: int, min_count: int) -> str:
 # --- the whole step -------------------------------------------------------------------------
 
 
+# size: the docstring names every parameter; the body is the rules in their order (plan,
+# primary, secondary, the repair rounds with the audit), each a call of its own.
 def disclose(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -561,62 +568,6 @@ def _rounded(df: pd.DataFrame, kind: str, mean_decimals: int, pct_decimals: int)
         if pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].astype("Int64")
     return out
-
-
-#: What the public report may say about the processing (qa/<cohort>/reconciliation.csv is for
-#: reviewers): the cohort's totals, each relation "total = sum of parts".
-PROCESSING_RELATIONS = (
-    ("rows_read", ("rows_kept", "rows_quarantined")),
-    ("women", ("women_baseline_and_endline", "women_baseline_only", "women_endline_only")),
-)
-PROCESSING_MEASURES = (
-    *(m for total, parts in PROCESSING_RELATIONS for m in (total, *parts)),
-    "values_rejected",
-)
-
-
-def processing_table(reconciliation: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
-    """The reconciliation as it may be published: the cohort's totals under the count rule.
-
-    "4 women with only an end form" is a count of women like any other: a count of 1 to
-    min_count - 1 is withheld, and where a sum then has exactly one withheld member, the
-    smallest other nonzero member is withheld too (parts first), so that no difference gives
-    it back. Per-export counts stay with reviewers.
-    """
-    cohort = reconciliation[reconciliation["scope"].astype(str) == "cohort"]
-    counts = {str(m): int(c) for m, c in zip(cohort["measure"], cohort["count"], strict=True)}
-    measures = [m for m in PROCESSING_MEASURES if m in counts]
-    withheld = {m for m in measures if 0 < counts[m] < min_count}
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in PROCESSING_RELATIONS:
-            members = [m for m in (*parts, total) if m in counts]
-            if sum(m in withheld for m in members) == 1:
-                free = [m for m in members if m not in withheld and counts[m] > 0]
-                if free:
-                    withheld.add(min(free, key=lambda m: (m == total, counts[m], m)))
-                    changed = True
-    shown = [pd.NA if m in withheld else counts[m] for m in measures]
-    return pd.DataFrame(
-        {"measure": pd.array(measures, dtype="string"), "count": pd.array(shown, dtype="Int64")}
-    )
-
-
-def round_half_up(values: pd.Series, places: int) -> pd.Series:
-    """Round as the report prints (4.25 -> 4.3, -0.05 -> -0.1), not half to even as numpy does:
-    a table and its sentence must show the same digit. The decimal is taken from the shortest
-    repr of each float (so 4.25, stored as 4.2499999..., still rounds up)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    quantum = Decimal(1).scaleb(-places)
-
-    def one(v: float) -> float:
-        if np.isnan(v) or np.isinf(v):
-            return v
-        return float(Decimal(repr(float(v))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-    return values.map(one).astype("float64")
 
 
 def row_keys(df: pd.DataFrame, kind: str) -> list[str]:

@@ -9,6 +9,10 @@ What leaves this step (docs/stages/ingest.md):
 The export is checked against its declaration (layout, language, wave, cohort window) first.
 """
 
+# size: about 720 lines: the codebook mapping of a long and of a wide export, the OCMW
+# resolver and the value parser are read together when a new layout arrives; the checks of
+# the exports as a whole, the readers, parse and nrn are modules of their own.
+
 from __future__ import annotations
 
 import difflib

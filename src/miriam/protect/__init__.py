@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from miriam.config import Cohort, Instrument
-from miriam.vocab import PROTECTED_EXTRA
+from miriam.vocab import PROTECTED_EXTRA, age_group_codes
 
 GROUPING = ["pseudonym", "wave", "ocmw_id", "project_id", "region", "city_size"]
 
@@ -180,13 +180,6 @@ def protect_cohort(
         programme_start=cohort.window()[0],
         children_table_bands=generalise.get("children_table_bands", DEFAULT_CHILDREN_BANDS),
     )
-
-
-def age_group_codes(cut: int) -> tuple[str, str]:
-    """The codes of the two age subgroups for config ``generalise.age_group_cut``:
-    ``under_<cut>`` and ``<cut>_plus`` (``under_35`` / ``35_plus`` with the shipped 35). The
-    catalogue's ``age_group`` subgroup labels these very codes (config.check_age_group_labels)."""
-    return f"under_{cut}", f"{cut}_plus"
 
 
 def age_group(age: pd.Series, cut: int) -> pd.Series:

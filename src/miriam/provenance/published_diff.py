@@ -1,3 +1,5 @@
+# size: about 720 lines, a third of them the HTML page (an inline jinja2 template, so that
+# the command works from any install) and its CSS.
 """What changed between two published builds: every published number, and what changed upstream.
 
 A reviewer who receives a new build of a cohort asks two questions: which published numbers
