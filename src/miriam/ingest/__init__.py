@@ -9,9 +9,10 @@ What leaves this step (docs/stages/ingest.md):
 The export is checked against its declaration (layout, language, wave, cohort window) first.
 """
 
-# size: about 720 lines: the codebook mapping of a long and of a wide export, the OCMW
+# size: about 750 lines: the codebook mapping of a long and of a wide export, the OCMW
 # resolver and the value parser are read together when a new layout arrives; the checks of
-# the exports as a whole, the readers, parse and nrn are modules of their own.
+# the exports as a whole, the checks between columns of a row (consistency), the readers,
+# parse and nrn are modules of their own.
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import pandas as pd
 
 from miriam.config import Cohort, Export, Instrument, Variable
 from miriam.errors import ConfigError, InputError
-from miriam.ingest import demo_marker, nrn, parse
+from miriam.ingest import consistency, demo_marker, nrn, parse
 from miriam.ingest.checks import (
     OCMW_EXPECTED,
     RESPONSE_ID,
@@ -47,16 +48,8 @@ log = logging.getLogger("miriam.ingest")
 #: The problem of an export column that is not in the codebook (policy `unknown_column: warn`):
 #: not a value issue, it is listed in the QA report ("column ignored") and counted nowhere else.
 IGNORED_COLUMN = "ignored_column"
-#: Checks of consistency between columns of one row (issue 14): the values are kept as the
-#: policy says, and each finding is listed in the QA report ("value checked"), not counted as a
-#: rejected value. A stored total that differs from the sum of its items; an empty stored total
-#: whose items are all present (under `total: recompute` it is filled in: "total_filled_in");
-#: children's birth years that do not number AANTAL_KIND.
-TOTAL_MISMATCH = "total_mismatch"
-TOTAL_FILLED_IN = "total_filled_in"
-TOTAL_BLANK = "total_blank_items_present"
-CHILDREN_MISMATCH = "children_years_mismatch"
-CHECKS = frozenset({TOTAL_MISMATCH, TOTAL_FILLED_IN, TOTAL_BLANK, CHILDREN_MISMATCH, IGNORED_COLUMN})
+# The checks between columns of a row (issue 14), listed in QA as "value checked".
+CHECKS = consistency.CHECKS | {IGNORED_COLUMN}
 ISSUE_COLUMNS = ["source_file", "source_row", "column", "variable", "problem", "expected", "reason"]
 # The platform's id of a submission: unique per submission, so two exports that share one are
 # (partly) the same export listed twice.
@@ -596,10 +589,10 @@ def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blan
     if "_born" in out:
         out["age_years"] = _age(out.pop("_born"), _age_dates(out, age_at, export))
     for variable in (v for v in instrument.variables.values() if v.sum_of and v.name in out):
-        out[variable.name], total_issues = _recompute_total(out, variable, columns, export, frame)
+        out[variable.name], total_issues = consistency.total(out, variable, columns, export, frame)
         issues += total_issues
     if "n_children" in out and "children_birth_years" in out:
-        issues += _children_check(out, columns, export, frame)
+        issues += consistency.children(out, columns, export, frame)
     return out, issues
 
 
@@ -620,28 +613,6 @@ def _age_dates(out: pd.DataFrame, age_at: str | None, export: Export) -> pd.Seri
     return pd.Series(pd.Timestamp(age_at), index=out.index, dtype="datetime64[ns]")
 
 
-def _children_check(out, columns, export, frame) -> list[dict]:
-    """Rows whose listed birth years do not number AANTAL_KIND (fewer: children without a
-    birth year, counted as such in the children table; more: a typing error). Kept as read."""
-    listed = out["children_birth_years"].map(
-        lambda v: pd.NA if v is None or v is pd.NA else len(str(v).split("|"))
-    )
-    listed = listed.astype("Int64").fillna(0)
-    declared = out["n_children"]
-    differs = (declared.notna() & (listed != declared)).fillna(False)
-    return [
-        _issue(
-            export,
-            int(frame.at[i, "_row"]),
-            columns["children_birth_years"],
-            "children_birth_years",
-            CHILDREN_MISMATCH,
-            f"as many birth years as n_children ({declared[i]}); {listed[i]} listed",
-        )
-        for i in differs[differs].index
-    ]
-
-
 def _issue(
     export: Export,
     row: int,
@@ -660,48 +631,6 @@ def _issue(
         "expected": expected or "",
         "reason": reason or "",
     }
-
-
-def _recompute_total(out, variable, columns, export, frame):
-    """A total under its codebook policy (`total`): "recompute" (the sum of its items when all
-    are present) or "stored" (the export's own value). Either way every stored total that
-    differs from the sum of its items, and every empty stored total whose items are all
-    present, is a QA entry: nothing is changed without a trace (issue 14)."""
-    parts = out[list(variable.sum_of)]
-    computed = (
-        parts.sum(axis=1, min_count=len(variable.sum_of)).where(parts.notna().all(axis=1)).astype("Int64")
-    )
-    given = out[variable.name]
-    column = columns[variable.name]
-    differs = (given.notna() & computed.notna() & (given != computed)).fillna(False)
-    blank = (given.isna() & computed.notna()).fillna(False)
-    items = ", ".join(variable.sum_of)
-    issues = [
-        _issue(
-            export,
-            int(frame.at[i, "_row"]),
-            column,
-            variable.name,
-            TOTAL_MISMATCH,
-            f"the sum of {items} ({computed[i]}); stored {given[i]}, "
-            + ("the sum is used" if variable.total == "recompute" else "the stored total is used"),
-        )
-        for i in differs[differs].index
-    ]
-    filled = TOTAL_FILLED_IN if variable.total == "recompute" else TOTAL_BLANK
-    issues += [
-        _issue(
-            export,
-            int(frame.at[i, "_row"]),
-            column,
-            variable.name,
-            filled,
-            f"a stored total; empty while {items} are all present ("
-            + (f"filled in with their sum {computed[i]})" if filled == TOTAL_FILLED_IN else "left empty)"),
-        )
-        for i in blank[blank].index
-    ]
-    return (computed if variable.total == "recompute" else given.astype("Int64")), issues
 
 
 def _present_only(rows, issues, frame, columns, mapping, instrument):
