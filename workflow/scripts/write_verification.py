@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from miriam import io, logs
-from miriam.provenance import verification
+from miriam import io
+from miriam.provenance import logs, verification
 
 NOT_TABLES = {"cohort"}
 
