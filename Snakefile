@@ -22,14 +22,15 @@ include: "workflow/rules/provenance.smk"
 include: "workflow/rules/trend.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/verification.smk"
 
 
-# A failed run: withdraw any report it left incomplete (miriam.published; each job of a
-# cohort already withdrew that cohort's report as it started), then print every clear error
-# once, after Snakemake's job listing (the rule logs hold them; miriam.logs).
+# A failed run: withdraw any report it left incomplete (miriam.provenance.published; each job
+# of a cohort already withdrew that cohort's report as it started), then print every clear
+# error once, after Snakemake's job listing (the rule logs hold them; miriam.provenance.logs).
 onerror:
-    from miriam import logs as miriam_logs
-    from miriam import published as miriam_published
+    from miriam.provenance import logs as miriam_logs
+    from miriam.provenance import published as miriam_published
 
     for name in COHORTS:
         miriam_published.withdraw_incomplete(name, report_languages(name))

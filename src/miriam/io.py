@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-OWNER_ONLY_ZONES = ("qa", "private")
+OWNER_ONLY_ZONES = ("qa", "private", "verification")
 OWNER_ONLY_DIR = 0o700
 OWNER_ONLY_FILE = 0o600
 

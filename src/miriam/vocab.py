@@ -56,6 +56,7 @@ PROTECTED_EXTRA = (
     "born_in_belgium",
     "language_groups",
     "children_age_bands",
+    "children_bands",
     "diploma_level",
 )
 #: Every column the pipeline derives: the indicator catalogue may use them although no

@@ -17,6 +17,38 @@ from pathlib import Path
 from miriam.config import ConfigError, load_yaml, validate
 from miriam.errors import MiriamError
 
+LONG_EXPORTS = """\
+exports:
+  - path: raw/{cohort}/beginmeting_nl.csv # TODO
+    wave: baseline
+    language: nl
+    format: csv
+    encoding: utf-8
+    delimiter: ","
+  - path: raw/{cohort}/eindmeting_nl.csv # TODO
+    wave: endline
+    language: nl
+    format: csv
+    encoding: utf-8
+    delimiter: ","
+"""
+
+# A wide codebook (layout: wide, e.g. miriam-2018): one file with both waves in each row,
+# variable codes as headers and codes as values (../shared/domain/exports.md, 2018-2019 layout).
+WIDE_EXPORTS = """\
+exports:
+  - path: raw/{cohort}/{cohort}.csv # TODO: the one wide file
+    wave: both
+    language: codes
+    format: csv
+    encoding: utf-8
+    delimiter: ","
+
+# The wide file has no submission dates: a woman's age (from her birth date) and her
+# children's ages are taken at this date. Default: the first day of the baseline measurement.
+# age_reference: "{start}-11-01"
+"""
+
 TEMPLATE = """\
 # Cohort {cohort}: written by `python -m miriam_tools.scaffold`; edit every line marked TODO.
 # Schema with every key explained: src/miriam/config/schemas/cohort.schema.yaml.
@@ -62,20 +94,7 @@ measurement:
 #              title rows and in any column order; a declared row is checked against the file.
 # What the file is (encoding, separator, language, wave) is checked against the declaration:
 # a mismatch stops the run with a message naming the file and what was expected.
-exports:
-  - path: raw/{cohort}/beginmeting_nl.csv # TODO
-    wave: baseline
-    language: nl
-    format: csv
-    encoding: utf-8
-    delimiter: ","
-  - path: raw/{cohort}/eindmeting_nl.csv # TODO
-    wave: endline
-    language: nl
-    format: csv
-    encoding: utf-8
-    delimiter: ","
-
+{exports}
 # Projects: one OCMW alone, or a consortium of several (one project, several NIS codes).
 #   id      a short name of the project (lower case, dashes), used in file names
 #   ocmws   NIS codes: the column nis_code of config/reference/ocmw.csv (Statbel's codes of the
@@ -130,7 +149,10 @@ def scaffold(
         )
     years = [int(part) for part in cohort.split("-") if part.isdigit() and len(part) == 4]
     start = years[0] if years else 2025
+    layout = load_yaml(root / "config" / "instruments" / f"{instrument}.yaml").get("layout", "long")
+    exports = (WIDE_EXPORTS if layout == "wide" else LONG_EXPORTS).format(cohort=cohort, start=start)
     text = TEMPLATE.format(
+        exports=exports,
         cohort=cohort,
         label=label or f"{start}-{start + 1}",
         instrument=instrument,

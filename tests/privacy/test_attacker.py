@@ -212,16 +212,18 @@ POOL = {
 
 @st.composite
 def hierarchies(draw):
-    """1-3 projects of 1-3 OCMWs (no OCMW twice), 2-15 women each, some with one form only."""
-    codes = [c for region in POOL.values() for c in region]
-    chosen = draw(st.lists(st.sampled_from(codes), min_size=1, max_size=6, unique=True))
+    """1-3 projects of 1-3 OCMWs (no OCMW twice; a consortium lies in one region, as the
+    programme's do), 2-15 women each, some with one form only."""
     sizes = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
-    projects, rest = [], list(chosen)
+    projects, used = [], set()
     for size in sizes:
-        if not rest:
-            break
-        projects.append({"id": f"p{rest[0]}", "ocmws": rest[:size]})
-        rest = rest[size:]
+        region = draw(st.sampled_from(sorted(POOL)))
+        free = [c for c in POOL[region] if c not in used]
+        if not free:
+            continue
+        ocmws = draw(st.lists(st.sampled_from(free), min_size=1, max_size=min(size, len(free)), unique=True))
+        used.update(ocmws)
+        projects.append({"id": f"p{ocmws[0]}", "ocmws": ocmws})
     people = []
     for project in projects:
         for code in project["ocmws"]:

@@ -12,6 +12,7 @@ sys.path.insert(
 from miriam import __version__ as miriam_version  # noqa: E402
 from miriam import config as miriam_config  # noqa: E402
 from miriam.provenance import code_digest as miriam_code  # noqa: E402
+from miriam.config import settings as miriam_settings  # noqa: E402
 
 # When this run started: the onerror handler prints the errors logged since (Snakefile).
 RUN_STARTED = time.time()
@@ -96,6 +97,32 @@ def get_instrument(wildcards):
     return str(miriam_config.instrument_path(COHORTS[wildcards.cohort].instrument))
 
 
+def cohort_settings(wildcards):
+    """The cohort's settings: config.yaml's defaults with the cohort file's own `disclosure`,
+    `generalise`, `precision` and `verification` (miriam.config.settings)."""
+    return miriam_settings.cohort_settings(config, COHORTS[wildcards.cohort].raw)
+
+
+def verified_cohorts():
+    """Cohorts built in verification mode as well: `--config verify=<cohort>[,<cohort>]`, or
+    `verification: {build: true}` in the cohort file (docs/verification.md)."""
+    asked = config.get("verify") or []
+    if isinstance(asked, str):
+        asked = [name for name in asked.split(",") if name]
+    asked = list(asked)
+    unknown = [name for name in asked if name not in COHORTS]
+    if unknown:
+        raise ValueError(
+            f"verify={','.join(unknown)}: not a cohort listed under `cohorts:` in config/config.yaml"
+        )
+    asked += [
+        name
+        for name, c in COHORTS.items()
+        if c.raw.get("verification", {}).get("build") and name not in asked
+    ]
+    return asked
+
+
 def get_exports(wildcards):
     """The cohort's raw exports, as declared in its config."""
     return [export.path for export in COHORTS[wildcards.cohort].exports]
@@ -141,4 +168,5 @@ def get_final_outputs():
     outputs = [f"results/{cohort}/report/index.html" for cohort in COHORTS]
     if config["extract"]["enabled"]:
         outputs += [f"private/{cohort}/extract.parquet" for cohort in COHORTS]
+    outputs += [f"verification/{cohort}/index.html" for cohort in verified_cohorts()]
     return outputs

@@ -60,7 +60,8 @@ rule disclose_indicators:
         mem_mb=2000,
     params:
         code=code_of("disclose_indicators.py"),
-        disclosure=config["disclosure"],
+        disclosure=lambda wildcards: cohort_settings(wildcards)["disclosure"],
+        precision=lambda wildcards: cohort_settings(wildcards)["precision"],
         # units the cohort file withholds whole (the way out when the audit stops the build)
         suppress=lambda wc: [str(u) for u in COHORTS[wc.cohort].raw.get("suppress", [])],
     script:

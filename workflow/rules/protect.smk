@@ -17,7 +17,7 @@ rule protect_responses:
         mem_mb=2000,
     params:
         code=code_of("protect_responses.py"),
-        generalise=config["generalise"],
+        generalise=lambda wildcards: cohort_settings(wildcards)["generalise"],
     script:
         "../scripts/protect_responses.py"
 

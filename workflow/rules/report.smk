@@ -37,8 +37,10 @@ rule write_report_sources:
     params:
         code=code_of("write_report_sources.py"),
         lang="{lang}",
-        min_n=config["disclosure"]["min_n"],
-        min_count=config["disclosure"]["min_count"],
+        min_n=lambda wildcards: cohort_settings(wildcards)["disclosure"]["min_n"],
+        min_count=lambda wildcards: cohort_settings(wildcards)["disclosure"][
+            "min_count"
+        ],
         scale_illustrative=config["reference"].get("leefloon_illustrative", False),
     script:
         "../scripts/write_report_sources.py"

@@ -11,13 +11,19 @@ from miriam.provenance import logs
 
 def main(snakemake):
     cohort = config.load_cohort(snakemake.input.cohort)
+    protected = io.read_table(snakemake.input.protected)
     tables = indicators.compute_all(
-        io.read_table(snakemake.input.protected),
+        protected,
         config.load_instrument(snakemake.input.instrument),
         config.load_ocmw_reference(snakemake.input.reference),
         config.load_catalogue(snakemake.input.catalogue),
         cohort.projects,
         cohort.first_year,
+    )
+    # The children table: private (and in the verification build) until the disclosure step
+    # can audit a table whose n counts children, not women (docs/stages/indicators.md).
+    tables["children"] = indicators.children_family(
+        protected, snakemake.params.generalise.get("children_table_bands")
     )
     io.make_private_dir(Path(snakemake.output.scores).parent)
     for family, table in tables.items():

@@ -21,6 +21,11 @@ PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it diff
 def main(snakemake):
     limits = snakemake.params.disclosure
     thresholds = {"min_n": int(limits["min_n"]), "min_count": int(limits["min_count"])}
+    # Published precision (config `precision`, a cohort's own: miriam.config.settings): the tables
+    # are rounded to it, and the audit assumes exactly what is published.
+    precision = getattr(snakemake.params, "precision", None) or {}
+    thresholds["mean_decimals"] = int(precision.get("mean", 1))
+    thresholds["pct_decimals"] = int(precision.get("pct", 0))
     items = config.load_instrument(snakemake.input.instrument).items()
     thresholds["score_range"] = {v.name: (v.scale["min"], v.scale["max"]) for v in items}
     names = [name for name in snakemake.input.keys() if name not in NOT_TABLES]

@@ -31,7 +31,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from miriam.clean.qa import CHECK_PROBLEMS
 from miriam.vocab import ALL_WAVES, FOLLOWUP
+
+CHECKS = CHECK_PROBLEMS | {"ignored_column"}
 
 QUARANTINE_COLUMNS = ["source_file", "source_row", "wave", "pseudonym", "reason", "detail"]
 REASONS = (
@@ -163,7 +166,8 @@ def reconcile(
     Raises AssertionError if rows read != rows kept + rows quarantined anywhere: that would
     be a bug in this module, not in the input.
     """
-    issues = issues[issues["problem"] != "ignored_column"]  # ingest.IGNORED_COLUMN: QA report only
+    # ingest.IGNORED_COLUMN and the consistency checks (ingest.CHECKS): QA report only
+    issues = issues[~issues["problem"].isin(CHECKS)]
     is_missing = issues["problem"] == "missing"
     missing, issues = issues[is_missing], issues[~is_missing]
     records = []

@@ -23,6 +23,10 @@ import pandas as pd
 from miriam import io
 from miriam.errors import InputError
 
+#: ingest.CHECKS (not imported: qa does not depend on ingest), kept in sync by a test.
+CHECK_PROBLEMS = frozenset(
+    {"total_mismatch", "total_filled_in", "total_blank_items_present", "children_years_mismatch"}
+)
 QA_COLUMNS = ["kind", "source_file", "source_row", "pseudonym", "column", "problem", "detail", "count"]
 
 
@@ -41,6 +45,10 @@ def qa_table(
     # Export columns not in the codebook (ingest.IGNORED_COLUMN), on the file's header row.
     is_ignored = issues["problem"] == "ignored_column"
     ignored, issues = issues[is_ignored], issues[~is_ignored]
+    # Consistency checks between columns of a row (ingest.CHECKS: a stored total against its
+    # items, birth years against the number of children): listed, the values kept by policy.
+    is_check = issues["problem"].isin(CHECK_PROBLEMS)
+    checked, issues = issues[is_check], issues[~is_check]
     is_missing = issues["problem"] == "missing"
     rejected, missing = issues[~is_missing], issues[is_missing]
     listed = missing[missing["reason"] != "blank"]
@@ -48,6 +56,7 @@ def qa_table(
         ignored.assign(kind="column ignored", pseudonym="", detail="expected " + ignored["expected"]),
         quarantine.assign(kind="row quarantined", column="", problem=quarantine["reason"]),
         rejected.assign(kind="value rejected", detail="expected " + rejected["expected"]),
+        checked.assign(kind="value checked", detail="expected " + checked["expected"]),
         listed.assign(
             kind="value missing", problem="missing_" + listed["reason"], detail="reason " + listed["reason"]
         ),

@@ -116,6 +116,9 @@ class Variable:
     derive: str | None = None
     source: dict[str, Any] = field(default_factory=dict)
     sum_of: tuple[str, ...] = ()
+    # A total's policy (variables with `sum_of`): "recompute" uses the sum of its items,
+    # "stored" the export's own total; differences are listed in the QA report either way.
+    total: str = "recompute"
 
     @property
     def kind(self) -> str:
@@ -171,6 +174,7 @@ def load_instrument(path: str | Path) -> Instrument:
             derive=spec.get("derive"),
             source=spec.get("source", {}),
             sum_of=tuple(spec.get("sum_of", ())),
+            total=spec.get("total", "recompute"),
         )
     return Instrument(data["version"], data.get("layout", "long"), variables, data)
 
@@ -212,6 +216,16 @@ class Cohort:
     def followup(self) -> dict[str, Any] | None:
         """The cohort's follow-up block (measurement, window), or None without a follow-up."""
         return self.raw.get("followup")
+
+    @property
+    def age_reference(self) -> str:
+        """The date (YYYY-MM-DD) at which a woman's age is taken when her export has no
+        submission date (a wide export): `age_reference` in the cohort file, else the first
+        day of the baseline measurement (a month: its first day; a range: its `from`)."""
+        if self.raw.get("age_reference"):
+            return str(self.raw["age_reference"])
+        period = self.raw["measurement"]["baseline"]
+        return str(period["from"]) if isinstance(period, dict) else f"{period}-01"
 
     def window(self, wave: str = "baseline") -> tuple[str, str]:
         """First and last admissible submission day of a wave's forms: the cohort window, or

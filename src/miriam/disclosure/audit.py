@@ -492,6 +492,12 @@ def _solve_counts(
     withheld = [c for c in system.bounds if c in required]  # not the counts of a rounded pct
     wanted = {c: required[c] for c in withheld if required[c] > 0}
     solved = intervals(system, list(wanted), enough=None if exact else wanted, cache=cache, integer=True)
+    if any(np.isnan(lo) for lo, _, _ in solved.values()):
+        raise DisclosureError(
+            "the published counts admit no whole-number solution: the tables do not add up along "
+            "the hierarchy (a project whose OCMWs lie in different regions?)",
+            expected="counts that add up from the OCMWs to the projects, regions and the country",
+        )
     solved = {c: _inwards(*v) for c, v in solved.items()}
     out = []
     for cell in withheld:

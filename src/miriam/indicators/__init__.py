@@ -409,6 +409,22 @@ def _categories(protected: pd.DataFrame, spec: dict, instrument: Instrument) -> 
     return sorted(observed.unique().tolist())
 
 
+def children_family(protected: pd.DataFrame, bands: list[dict] | None = None) -> pd.DataFrame:
+    """The children table (miriam.protect.children: children, not women, per age band and without a
+    birth year; n = children), distributions-shaped, per level; empty (with its columns) for a
+    cohort whose codebook lists no birth years. Only the programme year's rows count."""
+    from miriam.config.settings import DEFAULT_CHILDREN_BANDS
+    from miriam.protect import children
+
+    protected = protected[protected["wave"].isin(WAVES)]
+    if "children_bands" not in protected:
+        empty = pd.DataFrame(columns=children.COLUMNS)
+        return empty.astype({"n": "int64", "count": "int64", "multi": "bool"})
+    home = home_rows(protected).assign(national="BE")
+    table = children.children_table(protected, bands or DEFAULT_CHILDREN_BANDS, LEVEL_COLUMN, home)
+    return _sorted(table, ["indicator"])
+
+
 def item_changes(protected: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """% of paired women improved / unchanged / declined per unit and item."""
     long = paired_long(protected, instrument).dropna(subset=["d"])

@@ -9,9 +9,10 @@ What leaves this step (docs/stages/ingest.md):
 The export is checked against its declaration (layout, language, wave, cohort window) first.
 """
 
-# size: about 720 lines: the codebook mapping of a long and of a wide export, the OCMW
+# size: about 750 lines: the codebook mapping of a long and of a wide export, the OCMW
 # resolver and the value parser are read together when a new layout arrives; the checks of
-# the exports as a whole, the readers, parse and nrn are modules of their own.
+# the exports as a whole, the checks between columns of a row (consistency), the readers,
+# parse and nrn are modules of their own.
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import pandas as pd
 
 from miriam.config import Cohort, Export, Instrument, Variable
 from miriam.errors import ConfigError, InputError
-from miriam.ingest import demo_marker, nrn, parse
+from miriam.ingest import consistency, demo_marker, nrn, parse
 from miriam.ingest.checks import (
     OCMW_EXPECTED,
     RESPONSE_ID,
@@ -47,6 +48,8 @@ log = logging.getLogger("miriam.ingest")
 #: The problem of an export column that is not in the codebook (policy `unknown_column: warn`):
 #: not a value issue, it is listed in the QA report ("column ignored") and counted nowhere else.
 IGNORED_COLUMN = "ignored_column"
+# The checks between columns of a row (issue 14), listed in QA as "value checked".
+CHECKS = consistency.CHECKS | {IGNORED_COLUMN}
 ISSUE_COLUMNS = ["source_file", "source_row", "column", "variable", "problem", "expected", "reason"]
 # The platform's id of a submission: unique per submission, so two exports that share one are
 # (partly) the same export listed twice.
@@ -336,17 +339,31 @@ def map_headers(
         mapping = {target: col for col, target in found.items() if target is not None}
     missing = set(expected) - set(mapping)
     if missing:
-        names = sorted(_column_name(instrument, var, wave, export) for var, wave in missing)
+        names = sorted({_column_name(instrument, var, wave, export) for var, wave in missing})
         raise InputError(
             f"{len(missing)} question column(s) missing: {'; '.join(names)}",
             file=export.path,
             expected=f"every {export.wave} column of codebook {instrument.version}",
+            hint=_closest_hint(names, [c for c in columns if c not in set(mapping.values())]),
         )
     for col in (c for c, target in found.items() if target is None):
         if unknown_column == "stop":
             raise InputError("column not in the codebook", file=export.path, column=col)
         log.warning("%s: column '%s' is not in the codebook: ignored", export.path, col)
     return mapping
+
+
+def _closest_hint(missing: list[str], unused: list[str], shown: int = 12) -> str | None:
+    """The file's unused columns closest to each missing one ("RESP_ID": none; "OPL":
+    "OPLEIDING"), so that a renamed or differently spelled column is found at once."""
+    by_norm = {normalise_header(c): c for c in unused}
+    lines = []
+    for name in missing[:shown]:
+        close = difflib.get_close_matches(normalise_header(name), list(by_norm), n=3, cutoff=0.5)
+        lines.append(f"'{name}': " + (", ".join(f"'{by_norm[c]}'" for c in close) or "nothing close"))
+    if len(missing) > shown:
+        lines.append(f"... and {len(missing) - shown} more")
+    return "closest columns present in the file: " + "; ".join(lines) if lines else None
 
 
 def _column_name(instrument: Instrument, var: str, wave: str, export: Export) -> str:
@@ -487,8 +504,12 @@ def ingest_export(
     key: bytes,
     *,
     unknown_column: str = "warn",
+    age_at: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read, map and parse one export. Returns (rows: one per wave record, value issues).
+
+    `age_at` (YYYY-MM-DD): the date an age is taken at when the export has no submission date
+    (a wide export; the cohort's `age_reference`). A long export takes it at the submission.
 
     A long export holds one wave; a wide export holds both in each row, and yields a baseline
     record per row plus an endline record where any endline answer is present.
@@ -509,7 +530,9 @@ def ingest_export(
     outs, issues = [], []
     for wave in waves:
         columns = {var: col for (var, w), col in mapping.items() if w == wave}
-        rows, wave_issues = _wave_records(frame, columns, wave, export, instrument, parser, key, is_blank)
+        rows, wave_issues = _wave_records(
+            frame, columns, wave, export, instrument, parser, key, is_blank, age_at
+        )
         if export.wave == "both" and wave == "endline":
             rows, wave_issues = _present_only(rows, wave_issues, frame, columns, mapping, instrument)
         outs.append(rows)
@@ -519,7 +542,7 @@ def ingest_export(
     return pd.concat(outs, ignore_index=True), issues_frame
 
 
-def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blank):
+def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blank, age_at=None):
     """Canonical rows of one wave from the mapped columns of `frame`."""
     out = pd.DataFrame(
         {
@@ -564,11 +587,30 @@ def _wave_records(frame, columns, wave, export, instrument, parser, key, is_blan
             status = problems.fillna("known").replace({"unknown_ocmw": "unknown"})
             out["ocmw_status"] = status.astype("string")
     if "_born" in out:
-        out["age_years"] = _age(out.pop("_born"), out["submitted_at"])
+        out["age_years"] = _age(out.pop("_born"), _age_dates(out, age_at, export))
     for variable in (v for v in instrument.variables.values() if v.sum_of and v.name in out):
-        out[variable.name], total_issues = _recompute_total(out, variable, columns, export, frame)
+        out[variable.name], total_issues = consistency.total(out, variable, columns, export, frame)
         issues += total_issues
+    if "n_children" in out and "children_birth_years" in out:
+        issues += consistency.children(out, columns, export, frame)
     return out, issues
+
+
+def _age_dates(out: pd.DataFrame, age_at: str | None, export: Export) -> pd.Series:
+    """When each row's age is taken: its submission, else the cohort's age reference date.
+
+    Fix (issue 14): a wide export with a birth date has no submission date, and ingest
+    stopped with KeyError 'submitted_at'."""
+    if "submitted_at" in out:
+        return out["submitted_at"]
+    if age_at is None:
+        raise ConfigError(
+            "the export has a birth date but no submission date, and no age reference date is set",
+            file=export.path,
+            expected="`age_reference: YYYY-MM-DD` in the cohort file (default: the start of the "
+            "baseline measurement)",
+        )
+    return pd.Series(pd.Timestamp(age_at), index=out.index, dtype="datetime64[ns]")
 
 
 def _issue(
@@ -589,28 +631,6 @@ def _issue(
         "expected": expected or "",
         "reason": reason or "",
     }
-
-
-def _recompute_total(out, variable, columns, export, frame):
-    """A total is the sum of its items when all are present (documented in the codebook)."""
-    parts = out[list(variable.sum_of)]
-    computed = (
-        parts.sum(axis=1, min_count=len(variable.sum_of)).where(parts.notna().all(axis=1)).astype("Int64")
-    )
-    given = out[variable.name]
-    differs = given.notna() & computed.notna() & (given != computed)
-    issues = [
-        _issue(
-            export,
-            int(frame.at[i, "_row"]),
-            columns[variable.name],
-            variable.name,
-            "total_mismatch",
-            "the sum of " + ", ".join(variable.sum_of),
-        )
-        for i in differs[differs.fillna(False)].index
-    ]
-    return computed, issues
 
 
 def _present_only(rows, issues, frame, columns, mapping, instrument):
@@ -709,7 +729,13 @@ def ingest_cohort(
             decimal_comma=policy.get("decimal_comma", True),
         )
         rows, issues = ingest_export(
-            export, root, instrument, parser, key, unknown_column=policy["unknown_column"]
+            export,
+            root,
+            instrument,
+            parser,
+            key,
+            unknown_column=policy["unknown_column"],
+            age_at=cohort.age_reference,
         )
         check_declared_language(rows, export)
         check_window(rows, export, cohort)

@@ -297,4 +297,39 @@ def _find_header(
         f"no header row with the form's questions found in the first {HEADER_SEARCH_ROWS} rows",
         file=export.path,
         expected="an export of the MIRIAM form (is this the right file?)",
+        hint=_closest_form(rows[:HEADER_SEARCH_ROWS], header_sets),
+    )
+
+
+def _closest_form(
+    rows: list[list[object]], header_sets: list[HeaderSet] | None, shown: int = 12
+) -> str | None:
+    """For the row and form that come closest: the expected columns it lacks, each with the
+    row's closest cells (issue 14: a renamed column said only "no header row found")."""
+    import difflib
+
+    if not header_sets:
+        return None
+    best = None
+    for i, row in enumerate(rows):
+        cells = {normalise_header(c): str(c) for c in row if c not in (None, "")}
+        for form in header_sets:
+            wanted = set(form.required) | ({form.anchor} if form.anchor else set())
+            score = len(wanted & set(cells))
+            if score and (best is None or score > best[0]):
+                best = (score, i, cells, wanted)
+    if best is None:
+        return None
+    _, i, cells, wanted = best
+    missing = sorted(wanted - set(cells))
+    unused = {n: c for n, c in cells.items() if n not in wanted}
+    lines = []
+    for name in missing[:shown]:
+        close = difflib.get_close_matches(name, list(unused), n=3, cutoff=0.5)
+        lines.append(f"'{name}': " + (", ".join(f"'{unused[c]}'" for c in close) or "nothing close"))
+    if len(missing) > shown:
+        lines.append(f"... and {len(missing) - shown} more")
+    return (
+        f"row {i + 1} comes closest; expected columns not found there (and the closest present): "
+        + "; ".join(lines)
     )

@@ -91,12 +91,14 @@ def protect(
     age_group_cut: int = 35,
     stop_month_bands: list[int] | None = None,
     programme_start: str | None = None,
+    children_table_bands: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Generalise quasi-identifiers and keep only what the indicators may use.
 
     The stop date (a date: identifying) becomes `stop_timing`, the band of whole months
     between the start of the programme year (`programme_start`) and the stop, with the
-    lower bounds `stop_month_bands` ("0-2", "3-5", ... "9+").
+    lower bounds `stop_month_bands` ("0-2", "3-5", ... "9+"). `children_table_bands`: the
+    bands of the children table (miriam.protect.children), one label per child in `children_bands`.
     """
     out = responses.copy()
     if stop_month_bands and programme_start and "stop_date" in out:
@@ -126,6 +128,12 @@ def protect(
         out["children_age_bands"] = children_age_bands(
             out["children_birth_years"], reference_year, groups["child_age_bands"]
         )
+    if "children_birth_years" in out and children_table_bands:
+        from miriam.protect.children import children_bands
+
+        out["children_bands"] = children_bands(
+            out["children_birth_years"], out.get("n_children"), reference_year, children_table_bands
+        )
     if "n_children" in out:
         cap = groups["max_children"]
         out["n_children"] = (
@@ -154,19 +162,23 @@ def protect_cohort(
     cohort: Cohort,
     generalise: dict,
 ) -> pd.DataFrame:
-    """:func:`protect` with the settings of config ``generalise`` and the cohort's dates (its
-    first year for ages, its window's start for the stop timing): what the rule runs."""
+    """:func:`protect` with the settings of config ``generalise`` (with the cohort's own
+    overrides, miriam.config.settings) and the cohort's dates (the year of its age reference date for
+    the children's ages, its window's start for the stop timing): what the rule runs."""
+    from miriam.config.settings import DEFAULT_CHILDREN_BANDS, groups_for
+
     return protect(
         responses,
         instrument,
         reference,
-        groups,
+        groups_for(groups, generalise),
         age_bounds=generalise["age_bands"],
         large_city_population=generalise["large_city_population"],
-        reference_year=cohort.first_year,
+        reference_year=int(cohort.age_reference[:4]),
         age_group_cut=generalise["age_group_cut"],
         stop_month_bands=generalise["stop_month_bands"],
         programme_start=cohort.window()[0],
+        children_table_bands=generalise.get("children_table_bands", DEFAULT_CHILDREN_BANDS),
     )
 
 
