@@ -40,6 +40,7 @@ rule write_report_sources:
         min_n=config["disclosure"]["min_n"],
         min_count=config["disclosure"]["min_count"],
         scale_illustrative=config["reference"].get("leefloon_illustrative", False),
+        report=config.get("report", {}),
     script:
         "../scripts/write_report_sources.py"
 

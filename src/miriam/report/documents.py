@@ -17,6 +17,7 @@ from miriam.printed import is_missing as _missing
 from miriam.printed import (
     is_published,
 )
+from miriam.report.claims import ClaimRules, unit_claims
 from miriam.report.findings import key_findings
 from miriam.report.formatting import CHANGE_MIN, capitalise, md, pipe_table, typography, typst_string
 from miriam.report.sections import (
@@ -33,6 +34,8 @@ from miriam.report.sections import (
     _tests_section,
     _trend_section,
     _withheld_in,
+    items_n_text,
+    scale_range,
 )
 from miriam.report.tables import (
     Item,
@@ -120,6 +123,7 @@ def national_context(
     trend: Mapping[str, pd.DataFrame] | None = None,
     programme_figures_dir: Path | None = None,
     scale_illustrative: bool | None = None,
+    report_cfg: Mapping | None = None,
 ) -> dict[str, Any]:
     """Everything the national report prints, per section; a section without data is empty
     (the template leaves it out). The cohort charts (scale, trends) come from
@@ -129,7 +133,8 @@ def national_context(
     items, units = table(tables, "items"), table(tables, "units")
     ctx = _common(cohort_cfg, instrument, t)
     national = _unit_row(units, "national", "BE") if not units.empty else None
-    ctx["findings"] = key_findings(tables, cohort_cfg, instrument, t, catalogue)
+    rules = ClaimRules.from_config(report_cfg)
+    ctx["findings"] = key_findings(tables, cohort_cfg, instrument, t, catalogue, rules)
     ctx.update(_reach_section(tables, cohort_cfg, t, ctx["label"]))
     ctx.update(_trend_section(trend, instrument, t))
     illustrative = ctx["demo"] if scale_illustrative is None else bool(scale_illustrative or ctx["demo"])
@@ -140,7 +145,10 @@ def national_context(
     ctx.update(_knowledge_section(tables, catalogue, instrument, t))
     ctx.update(_outcomes_section(tables, catalogue, t))
 
-    groups = _national_groups(items, national, instrument, t, figures_dir=figures_dir, outdir=outdir)
+    groups = _national_groups(
+        items, national, instrument, t, figures_dir=figures_dir, outdir=outdir,
+        tests=table(tables, "tests"), rules=rules,
+    )  # fmt: skip
     ctx["groups"] = groups
     ctx["domain_count_word"] = t.count_word(len(instrument.items("domain")))
     ctx.update(_national_shares(tables, catalogue, instrument, t))
@@ -155,6 +163,7 @@ def national_context(
     # annex: reconciliation, quarantine, disclosure, manifest
     ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
     ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN))
+    ctx["limitations"] = limitations(units, cohort_cfg, rules, design_facts(report_cfg, cohort_cfg), t)
     ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
     ctx.update(_manifest_section(manifest, t))
     return ctx
@@ -168,9 +177,12 @@ def _national_groups(
     *,
     figures_dir: Path,
     outdir: Path,
+    tests: pd.DataFrame | None = None,
+    rules: ClaimRules | None = None,
 ) -> dict[str, dict[str, Any]]:
     """One block per score group of the national report (domains, empowerment, and e.g. the
-    2018 empowerment total): headline, chart, table of items, caption."""
+    2018 empowerment total): headline and comment following Belgium's tests, chart, table of
+    items, caption with the items' n (a range where they differ)."""
     fmt, c = t.fmt, t.s["columns"]
     groups = {}
     score_groups = [g for g in instrument.groups if not items.empty and (items["group"] == g).any()]
@@ -178,11 +190,12 @@ def _national_groups(
         rows_g = item_rows(items, "national", "BE", group, instrument, fmt)
         if not rows_g:
             continue
-        n = _n_of(national, rows_g)
+        n_text = items_n_text(rows_g, t, national)
+        claims = unit_claims(tests, "national", "BE", rows_g, rules or ClaimRules())
         fig, alt = _figure(figures_dir, "BE", group, outdir)
         block = _group_block(
-            rows_g, group, t, name=t("columns.total"), n_text=t.n(n), figure=fig, alt=alt,
-            where=t("where_national"),
+            rows_g, group, t, name=t("columns.total"), n_text=n_text, figure=fig, alt=alt,
+            where=t("where_national"), claims=claims,
         )  # fmt: skip
         header = [_item_header(group, t), c["baseline"], c["endline"], c["diff"], c["improved"], c["n"]]
         by_item = {
@@ -200,7 +213,7 @@ def _national_groups(
         block["table"] = pipe_table(header, body, "lrrrrr")
         lo, hi = _scale(instrument, group)
         block["caption"] = t(
-            "national.scores_caption", group=t(f"groups.{group}"), n=t.n(n), min=fmt.int(lo), max=fmt.int(hi)
+            "national.scores_caption", group=t(f"groups.{group}"), n=n_text, min=fmt.int(lo), max=fmt.int(hi)
         )
         block["title"] = _group_title(group, len(rows_g), t)
         block["single"] = len(rows_g) == 1
@@ -265,8 +278,9 @@ def _region_tables(
             [md(i.label)] + [per_region[r][i.item].diff_text for r, _ in region_units] + [i.diff_text]
             for i in groups[group]["rows"]
         ]
-        ns = [t.n(row.get("n_paired")) for _, row in region_units]
-        ns.append(t.n(national.get("n_paired") if national is not None else math.nan))
+        # the n behind the differences: the items' paired n per region (a range where they differ)
+        ns = [items_n_text(list(per_region[r].values()), t, row) for r, row in region_units]
+        ns.append(items_n_text(groups[group]["rows"], t, national))
         body.append([""] + [f"*{x}*" for x in ns])
         region_tables[group] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
     return region_tables
@@ -503,6 +517,7 @@ def factsheet_context(
     min_count: int | None = None,
     findings: list[str] | None = None,
     catalogue: Mapping | None = None,
+    report_cfg: Mapping | None = None,
 ) -> dict[str, Any]:
     """One OCMW's result sheet, in the order of the published sheet: national key findings,
     the programme, the measurement, then the unit's six domains and four empowerment
@@ -531,22 +546,29 @@ def factsheet_context(
             "withheld_text": t(f"factsheet.withheld.{reason}", name=md(name), **thresholds),
             "partners": _partners(units, project, md(name), t),
             "counts_note": "",
+            "caution": "",
         }
     )
     if not ctx["published"]:
         return ctx
+    rules = ClaimRules.from_config(report_cfg)
+    design = design_facts(report_cfg, cohort_cfg)
     groups = {}
     for group in GROUPS:
         rows_g = item_rows(items, "project", project, group, instrument, fmt)
         if not rows_g:
             continue
-        n = _n_of(row, rows_g)
-        if _missing(n):
+        n_text = items_n_text(rows_g, t, row)
+        if _missing(_n_of(row, rows_g)):
             ctx["counts_note"] = t(f"factsheet.counts_withheld.{reason}", **thresholds)
+        # the tests family is not published per project: the claims are descriptive
+        claims = unit_claims(table(tables, "tests"), "project", project, rows_g, rules)
         fig, alt = _figure(figures_dir, project, group, outdir)
         groups[group] = _factsheet_group(
-            rows_g, group, instrument, t, name=md(name), n_text=t.n(n), fig=fig, alt=alt
+            rows_g, group, instrument, t, name=md(name), n_text=n_text, fig=fig, alt=alt, claims=claims
         )
+        if not ctx["caution"]:
+            ctx["caution"] = caution(claims, t, name=md(name), n_text=n_text, rules=rules, design=design)
     ctx["groups"] = groups
     return ctx
 
@@ -561,12 +583,11 @@ def _factsheet_group(
     n_text: str,
     fig: Any,
     alt: Any,
+    claims: Any = None,
 ) -> dict[str, Any]:
     """One group of a factsheet (domains or empowerment): the block with its titles, captions
-    and introduction."""
-    fmt = t.fmt
-    block = _group_block(rows_g, group, t, name=name, n_text=n_text, figure=fig, alt=alt)
-    lo, hi = _scale(instrument, group)
+    and introduction (the scale's meaning from the codebook)."""
+    block = _group_block(rows_g, group, t, name=name, n_text=n_text, figure=fig, alt=alt, claims=claims)
     part = "domains" if group == "domain" else "empowerment"
     block["results_title"] = t("factsheet.results_title", name=name, n=n_text)
     block["caption"] = t(f"factsheet.table_caption_{group}", name=name, n=n_text)
@@ -576,8 +597,73 @@ def _factsheet_group(
         t(
             f"factsheet.{part}_intro",
             count_word=t.count_word(len(rows_g)),
-            min=fmt.int(lo),
-            max=fmt.int(hi),
+            range=scale_range(instrument, group, t),
         )
     )
     return block
+
+
+def design_facts(report_cfg: Mapping | None, cohort_cfg: Mapping) -> dict[str, Any]:
+    """The design facts the report states: config ``report.design``, overridden by the
+    cohort's ``design``; defaults: no control group, answers with the case manager, a
+    follow-up sample that is not random."""
+    facts = {"control_group": False, "collection": "with_case_manager", "followup_sampling": "not_random"}
+    facts.update((report_cfg or {}).get("design") or {})
+    facts.update(cohort_cfg.get("design") or {})
+    return facts
+
+
+def caution(claims: Any, t: Text, *, name: str, n_text: str, rules: ClaimRules, design: Mapping) -> str:
+    """The factsheet's caution: no published test for a project (so descriptive wording),
+    a small group when the items have fewer than ``small_unit_n`` pairs, and the design (no
+    control group, answers given with the case manager)."""
+    parts = []
+    if not claims.tested:
+        parts.append(t("claims.caution_untested", of=t.of(name), n=n_text))
+    if claims.small:
+        parts.append(t("claims.caution_small", small_n=t.fmt.int(rules.small_unit_n)))
+    parts.append(t(f"claims.control.{str(bool(design['control_group'])).lower()}"))
+    parts.append(t(f"claims.collection.{design['collection']}"))
+    return " ".join(parts)
+
+
+def limitations(
+    units: pd.DataFrame, cohort_cfg: Mapping, rules: ClaimRules, design: Mapping, t: Text
+) -> list[str]:
+    """The national report's limitations, from the design facts and the data: control group
+    or not, the share of women with both measurements, how answers were collected, the
+    follow-up's sampling (a cohort with a follow-up), the rule the text follows, contrasts
+    between groups and rounding."""
+    fmt = t.fmt
+    out = [t(f"claims.control.{str(bool(design['control_group'])).lower()}")]
+    national = _unit_row(units, "national", "BE") if not units.empty else None
+    if (
+        national is not None
+        and not _missing(national.get("n_women"))
+        and not _missing(national.get("n_paired"))
+    ):
+        women, paired = int(national["n_women"]), int(national["n_paired"])
+        if women:
+            out.append(
+                t(
+                    "claims.paired_share",
+                    paired=fmt.int(paired),
+                    women=fmt.int(women),
+                    pct=fmt.pct(paired / women),
+                )
+            )
+    out.append(t(f"claims.collection.{design['collection']}"))
+    if cohort_cfg.get("followup"):
+        out.append(t(f"claims.followup.{design['followup_sampling']}"))
+    out.append(
+        t(
+            "claims.rule",
+            test=t(f"claims.tests.{rules.test}"),
+            adjust=t(f"claims.adjust.{rules.adjust}"),
+            alpha=fmt.dec(rules.alpha, 2),
+            small_n=fmt.int(rules.small_unit_n),
+        )
+    )
+    out.append(t("claims.contrasts"))
+    out.append(t("claims.rounding"))
+    return out

@@ -19,7 +19,8 @@ from miriam.printed import (
     printed_pp,
     round_int,
 )
-from miriam.report.findings import comment, completed_sentence, headline
+from miriam.report.claims import UnitClaims, n_range
+from miriam.report.findings import comment, completed_sentence, headline, rounding_note
 from miriam.report.formatting import md, pipe_table, typography
 from miriam.report.tables import (
     KNOWLEDGE,
@@ -48,22 +49,54 @@ from miriam.report.text import Text
 from miriam.vocab import REGIONS
 
 
+def scale_anchors(instrument: Instrument, group: str, t: Text) -> tuple[str, str] | None:
+    """What the lowest and the highest score of a group's scale mean in the page's language
+    (the codebook's ``anchors``: agreement, satisfaction, frequency ...), None without."""
+    items = instrument.items(group)
+    anchors = (items[0].scale.get("anchors") or {}).get(t.lang) if items else None
+    return (typography(anchors[0], t.lang), typography(anchors[1], t.lang)) if anchors else None
+
+
+def scale_range(instrument: Instrument, group: str, t: Text) -> str:
+    """ "0 (uiterst ontevreden) tot 10 (uiterst tevreden)", "0 (helemaal niet) tot 5 (helemaal
+    wel)", or "0 tot 70" for a scale without anchors: from the codebook, never assumed."""
+    lo, hi = _scale(instrument, group)
+    anchors = scale_anchors(instrument, group, t)
+    if anchors:
+        return t(
+            "scale_range_anchored", min=t.fmt.int(lo), max=t.fmt.int(hi), low=anchors[0], high=anchors[1]
+        )
+    return t("scale_range", min=t.fmt.int(lo), max=t.fmt.int(hi))
+
+
 def _scales_text(instrument: Instrument, t: Text) -> str:
-    """How the scores are scaled, from the codebook (never assumed to be 0-10)."""
+    """How the scores are scaled, with what each end means, from the codebook."""
     parts = []
     for group in instrument.groups:
         items = instrument.items(group)
-        lo, hi = _scale(instrument, group)
         parts.append(
             t(
-                "scale_sentence",
+                "scale_sentence_range",
                 group=t(f"groups.{group}")[:1].upper() + t(f"groups.{group}")[1:],
                 count=t.fmt.int(len(items)),
-                min=t.fmt.int(lo),
-                max=t.fmt.int(hi),
+                range=scale_range(instrument, group, t),
             )
         )
     return " ".join(parts)
+
+
+def items_n_text(rows: list[Item], t: Text, unit_row: pd.Series | None = None) -> str:
+    """The n behind a group's figures: the items' paired n (women with both scores of that
+    item), a range when items differ ("n=63–66"); a dash when the units table withholds the
+    unit's n (an item's n must not reveal it)."""
+    if unit_row is not None and "n_paired" in unit_row.index and _missing(unit_row["n_paired"]):
+        return t.n(math.nan)
+    lo, hi = n_range(r.n for r in rows if r.published)
+    if _missing(lo):
+        return t.n(math.nan)
+    if lo == hi:
+        return t.n(lo)
+    return t("n", n=f"{t.fmt.int(lo)}\u2013{t.fmt.int(hi)}")
 
 
 def _group_block(
@@ -76,8 +109,10 @@ def _group_block(
     figure: str | None,
     alt: str | None,
     where: str | None = None,
+    claims: UnitClaims | None = None,
 ) -> dict[str, Any]:
-    """Table, chart, headline and comment of one group (domains or empowerment) of one unit."""
+    """Table, chart, headline and comment of one group (domains or empowerment) of one unit;
+    the wording follows `claims` (tests), descriptive without them."""
     c = t.s["columns"]
     show_n = len({i.n_text for i in rows}) > 1  # items differ in n: print it per row
     header = [c[f"item_{group}"], c["baseline"], c["endline"], c["diff"]] + ([c["n"]] if show_n else [])
@@ -94,8 +129,13 @@ def _group_block(
             "ll",
         ),
         # groups without headline wording (a single total score) get only their table
-        "headline": headline(rows, group, name, t, where=where) if f"{group}_all" in t.s["headline"] else "",
-        "comment": comment(rows, t, group) if f"{group}_all" in t.s["headline"] else [],
+        "headline": (
+            headline(rows, group, name, t, where=where, claims=claims)
+            if f"{group}_all" in t.s["claims"]["headline"]
+            else ""
+        ),
+        "comment": comment(rows, t, group, claims) if f"{group}_all" in t.s["claims"]["headline"] else [],
+        "rounding_note": rounding_note(rows, t),
         "figure": figure,
         "alt": alt,
         "any_withheld": any(not r.published for r in rows),
@@ -499,8 +539,11 @@ def _subgroup_section(
                 body.append(cells)
         ns = []
         for v in values:
-            nv = [n for n in g[g["value"] == v]["n_paired"] if not _missing(n)]
-            ns += [f"*{t.n(max(nv) if nv else math.nan)}*", ""]
+            lo, hi = n_range(g[g["value"] == v]["n_paired"])  # the items' n: a range where they differ
+            n_text = (
+                t.n(lo) if lo == hi or _missing(lo) else t("n", n=f"{t.fmt.int(lo)}\u2013{t.fmt.int(hi)}")
+            )
+            ns += [f"*{n_text}*", ""]
         body.append([""] + ns)
         blocks.append(
             {
