@@ -12,7 +12,7 @@ import pytest
 
 from miriam import report
 from miriam.config import ROOT, load_instrument, load_yaml
-from miriam.report import sections, tables
+from miriam.report import claims, sections, tables
 
 INSTRUMENT = load_instrument(ROOT / "config" / "instruments" / "miriam-2023.yaml")
 CATALOGUE = load_yaml(ROOT / "config" / "indicators.yaml")
@@ -326,7 +326,7 @@ def test_headline_not_all_domains_up_names_the_improved_ones(lang):
     assert ("3 van de 6" in text) if lang == "nl" else ("3 des 6" in text)
     assert ("vrije tijd" in text) if lang == "nl" else ("«\u00a0Temps libre\u00a0»" in text)
     assert ("dagbesteding" not in text) and ("Occupation" not in text)
-    subject = "De gemiddelde score in Brussel" if lang == "nl" else "Le score moyen des participantes de Brussel"
+    subject = {"nl": "De gemiddelde score in Brussel", "fr": "Le score moyen des participantes de"}[lang]
     assert subject in text
     comment = " ".join(report.comment(rows, report.Text(lang), "domain"))
     # the declines are named, with a real minus sign; "0,0" is stable, not a decline
@@ -583,7 +583,7 @@ def test_missing_families_leave_sections_out_without_error(tmp_path):
 def test_scale_comes_from_the_instrument():
     old = load_instrument(ROOT / "config" / "instruments" / "miriam-2018.yaml")
     t = report.Text("nl")
-    text = sections._scales_text(old, t)
+    text = claims.scales_text(old, t)
     assert "score van 0 (helemaal niet) tot 5 (helemaal wel)" in text  # agreement, not satisfaction
     assert "score van 0 tot 70" in text  # a total without anchors
     assert "score van 0 (uiterst ontevreden) tot 10 (uiterst tevreden)" in text

@@ -27,8 +27,11 @@ from typing import Any
 
 import pandas as pd
 
+from miriam.config import Instrument
 from miriam.printed import is_missing, round1
-from miriam.report.formatting import CHANGE_MIN
+from miriam.report.formatting import CHANGE_MIN, typography
+from miriam.report.tables import Item, _scale, _unit_row
+from miriam.report.text import Text
 
 #: The p-value column of the tests table for each (test, adjustment).
 P_COLUMNS = {
@@ -194,3 +197,122 @@ def adds_up(baseline: Any, endline: Any, diff: Any) -> bool:
     if is_missing(baseline) or is_missing(endline) or is_missing(diff):
         return True
     return round1(endline) - round1(baseline) == round1(diff)
+
+
+# --- the words around the numbers: n, scales, cautions, limitations ----------------------------
+
+
+def scale_anchors(instrument: Instrument, group: str, t: Text) -> tuple[str, str] | None:
+    """What the lowest and the highest score of a group's scale mean in the page's language
+    (the codebook's ``anchors``: agreement, satisfaction, frequency ...), None without."""
+    items = instrument.items(group)
+    anchors = (items[0].scale.get("anchors") or {}).get(t.lang) if items else None
+    return (typography(anchors[0], t.lang), typography(anchors[1], t.lang)) if anchors else None
+
+
+def scale_range(instrument: Instrument, group: str, t: Text) -> str:
+    """ "0 (uiterst ontevreden) tot 10 (uiterst tevreden)", "0 (helemaal niet) tot 5 (helemaal
+    wel)", or "0 tot 70" for a scale without anchors: from the codebook, never assumed."""
+    lo, hi = _scale(instrument, group)
+    anchors = scale_anchors(instrument, group, t)
+    if anchors:
+        return t(
+            "scale_range_anchored", min=t.fmt.int(lo), max=t.fmt.int(hi), low=anchors[0], high=anchors[1]
+        )
+    return t("scale_range", min=t.fmt.int(lo), max=t.fmt.int(hi))
+
+
+def items_n_text(rows: list[Item], t: Text, unit_row: pd.Series | None = None) -> str:
+    """The n behind a group's figures: the items' paired n (women with both scores of that
+    item), a range when items differ ("n=63–66"); a dash when the units table withholds the
+    unit's n (an item's n must not reveal it)."""
+    if unit_row is not None and "n_paired" in unit_row.index and is_missing(unit_row["n_paired"]):
+        return t.n(math.nan)
+    lo, hi = n_range(r.n for r in rows if r.published)
+    if is_missing(lo):
+        return t.n(math.nan)
+    if lo == hi:
+        return t.n(lo)
+    return t("n", n=f"{t.fmt.int(lo)}\u2013{t.fmt.int(hi)}")
+
+
+def design_facts(report_cfg: Mapping | None, cohort_cfg: Mapping) -> dict[str, Any]:
+    """The design facts the report states: config ``report.design``, overridden by the
+    cohort's ``design``; defaults: no control group, answers with the case manager, a
+    follow-up sample that is not random."""
+    facts = {"control_group": False, "collection": "with_case_manager", "followup_sampling": "not_random"}
+    facts.update((report_cfg or {}).get("design") or {})
+    facts.update(cohort_cfg.get("design") or {})
+    return facts
+
+
+def caution(claims: Any, t: Text, *, name: str, n_text: str, rules: ClaimRules, design: Mapping) -> str:
+    """The factsheet's caution: no published test for a project (so descriptive wording),
+    a small group when the items have fewer than ``small_unit_n`` pairs, and the design (no
+    control group, answers given with the case manager)."""
+    parts = []
+    if not claims.tested:
+        parts.append(t("claims.caution_untested", of=t.of(name), n=n_text))
+    if claims.small:
+        parts.append(t("claims.caution_small", small_n=t.fmt.int(rules.small_unit_n)))
+    parts.append(t(f"claims.control.{str(bool(design['control_group'])).lower()}"))
+    parts.append(t(f"claims.collection.{design['collection']}"))
+    return " ".join(parts)
+
+
+def limitations(
+    units: pd.DataFrame, cohort_cfg: Mapping, rules: ClaimRules, design: Mapping, t: Text
+) -> list[str]:
+    """The national report's limitations, from the design facts and the data: control group
+    or not, the share of women with both measurements, how answers were collected, the
+    follow-up's sampling (a cohort with a follow-up), the rule the text follows, contrasts
+    between groups and rounding."""
+    fmt = t.fmt
+    out = [t(f"claims.control.{str(bool(design['control_group'])).lower()}")]
+    national = _unit_row(units, "national", "BE") if not units.empty else None
+    if (
+        national is not None
+        and not is_missing(national.get("n_women"))
+        and not is_missing(national.get("n_paired"))
+    ):
+        women, paired = int(national["n_women"]), int(national["n_paired"])
+        if women:
+            out.append(
+                t(
+                    "claims.paired_share",
+                    paired=fmt.int(paired),
+                    women=fmt.int(women),
+                    pct=fmt.pct(paired / women),
+                )
+            )
+    out.append(t(f"claims.collection.{design['collection']}"))
+    if cohort_cfg.get("followup"):
+        out.append(t(f"claims.followup.{design['followup_sampling']}"))
+    out.append(
+        t(
+            "claims.rule",
+            test=t(f"claims.tests.{rules.test}"),
+            adjust=t(f"claims.adjust.{rules.adjust}"),
+            alpha=fmt.dec(rules.alpha, 2),
+            small_n=fmt.int(rules.small_unit_n),
+        )
+    )
+    out.append(t("claims.contrasts"))
+    out.append(t("claims.rounding"))
+    return out
+
+
+def scales_text(instrument: Instrument, t: Text) -> str:
+    """How the scores are scaled, with what each end means, from the codebook."""
+    parts = []
+    for group in instrument.groups:
+        items = instrument.items(group)
+        parts.append(
+            t(
+                "scale_sentence_range",
+                group=t(f"groups.{group}")[:1].upper() + t(f"groups.{group}")[1:],
+                count=t.fmt.int(len(items)),
+                range=scale_range(instrument, group, t),
+            )
+        )
+    return " ".join(parts)

@@ -12,12 +12,13 @@ from typing import Any
 import pandas as pd
 
 import miriam
+import miriam.report.claims as cl
 from miriam.config import Instrument
 from miriam.printed import is_missing as _missing
 from miriam.printed import (
     is_published,
 )
-from miriam.report.claims import ClaimRules, unit_claims
+from miriam.report.claims import ClaimRules, items_n_text, unit_claims
 from miriam.report.findings import key_findings
 from miriam.report.formatting import CHANGE_MIN, capitalise, md, pipe_table, typography, typst_string
 from miriam.report.sections import (
@@ -29,13 +30,10 @@ from miriam.report.sections import (
     _participation_section,
     _profile_section,
     _reach_section,
-    _scales_text,
     _subgroup_section,
     _tests_section,
     _trend_section,
     _withheld_in,
-    items_n_text,
-    scale_range,
 )
 from miriam.report.tables import (
     Item,
@@ -101,7 +99,7 @@ def _common(cohort_cfg: Mapping, instrument: Instrument, t: Text) -> dict[str, A
         "engine_shortcode": ENGINE_SHORTCODE,
         "baseline_month": t.period(measurement["baseline"]) if measurement.get("baseline") else "",
         "endline_month": t.period(measurement["endline"]) if measurement.get("endline") else "",
-        "scales": _scales_text(instrument, t),
+        "scales": cl.scales_text(instrument, t),
         "instrument_title": typography(
             instrument.raw.get("title", {}).get(t.lang, instrument.version), t.lang
         ),
@@ -163,7 +161,7 @@ def national_context(
     # annex: reconciliation, quarantine, disclosure, manifest
     ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
     ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN))
-    ctx["limitations"] = limitations(units, cohort_cfg, rules, design_facts(report_cfg, cohort_cfg), t)
+    ctx["limitations"] = cl.limitations(units, cohort_cfg, rules, cl.design_facts(report_cfg, cohort_cfg), t)
     ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
     ctx.update(_manifest_section(manifest, t))
     return ctx
@@ -504,6 +502,7 @@ def _partners(units: pd.DataFrame, project: str, name: str, t: Text) -> list[str
     ]
 
 
+# size: the sheet in the published order, one statement per part, with its caution (issue 13)
 def factsheet_context(
     tables: Mapping[str, pd.DataFrame],
     cohort_cfg: Mapping,
@@ -546,13 +545,11 @@ def factsheet_context(
             "withheld_text": t(f"factsheet.withheld.{reason}", name=md(name), **thresholds),
             "partners": _partners(units, project, md(name), t),
             "counts_note": "",
-            "caution": "",
         }
     )
     if not ctx["published"]:
         return ctx
     rules = ClaimRules.from_config(report_cfg)
-    design = design_facts(report_cfg, cohort_cfg)
     groups = {}
     for group in GROUPS:
         rows_g = item_rows(items, "project", project, group, instrument, fmt)
@@ -561,14 +558,13 @@ def factsheet_context(
         n_text = items_n_text(rows_g, t, row)
         if _missing(_n_of(row, rows_g)):
             ctx["counts_note"] = t(f"factsheet.counts_withheld.{reason}", **thresholds)
-        # the tests family is not published per project: the claims are descriptive
         claims = unit_claims(table(tables, "tests"), "project", project, rows_g, rules)
         fig, alt = _figure(figures_dir, project, group, outdir)
         groups[group] = _factsheet_group(
             rows_g, group, instrument, t, name=md(name), n_text=n_text, fig=fig, alt=alt, claims=claims
         )
-        if not ctx["caution"]:
-            ctx["caution"] = caution(claims, t, name=md(name), n_text=n_text, rules=rules, design=design)
+        design = cl.design_facts(report_cfg, cohort_cfg)
+        ctx["caution"] = cl.caution(claims, t, name=md(name), n_text=n_text, rules=rules, design=design)
     ctx["groups"] = groups
     return ctx
 
@@ -597,73 +593,7 @@ def _factsheet_group(
         t(
             f"factsheet.{part}_intro",
             count_word=t.count_word(len(rows_g)),
-            range=scale_range(instrument, group, t),
+            range=cl.scale_range(instrument, group, t),
         )
     )
     return block
-
-
-def design_facts(report_cfg: Mapping | None, cohort_cfg: Mapping) -> dict[str, Any]:
-    """The design facts the report states: config ``report.design``, overridden by the
-    cohort's ``design``; defaults: no control group, answers with the case manager, a
-    follow-up sample that is not random."""
-    facts = {"control_group": False, "collection": "with_case_manager", "followup_sampling": "not_random"}
-    facts.update((report_cfg or {}).get("design") or {})
-    facts.update(cohort_cfg.get("design") or {})
-    return facts
-
-
-def caution(claims: Any, t: Text, *, name: str, n_text: str, rules: ClaimRules, design: Mapping) -> str:
-    """The factsheet's caution: no published test for a project (so descriptive wording),
-    a small group when the items have fewer than ``small_unit_n`` pairs, and the design (no
-    control group, answers given with the case manager)."""
-    parts = []
-    if not claims.tested:
-        parts.append(t("claims.caution_untested", of=t.of(name), n=n_text))
-    if claims.small:
-        parts.append(t("claims.caution_small", small_n=t.fmt.int(rules.small_unit_n)))
-    parts.append(t(f"claims.control.{str(bool(design['control_group'])).lower()}"))
-    parts.append(t(f"claims.collection.{design['collection']}"))
-    return " ".join(parts)
-
-
-def limitations(
-    units: pd.DataFrame, cohort_cfg: Mapping, rules: ClaimRules, design: Mapping, t: Text
-) -> list[str]:
-    """The national report's limitations, from the design facts and the data: control group
-    or not, the share of women with both measurements, how answers were collected, the
-    follow-up's sampling (a cohort with a follow-up), the rule the text follows, contrasts
-    between groups and rounding."""
-    fmt = t.fmt
-    out = [t(f"claims.control.{str(bool(design['control_group'])).lower()}")]
-    national = _unit_row(units, "national", "BE") if not units.empty else None
-    if (
-        national is not None
-        and not _missing(national.get("n_women"))
-        and not _missing(national.get("n_paired"))
-    ):
-        women, paired = int(national["n_women"]), int(national["n_paired"])
-        if women:
-            out.append(
-                t(
-                    "claims.paired_share",
-                    paired=fmt.int(paired),
-                    women=fmt.int(women),
-                    pct=fmt.pct(paired / women),
-                )
-            )
-    out.append(t(f"claims.collection.{design['collection']}"))
-    if cohort_cfg.get("followup"):
-        out.append(t(f"claims.followup.{design['followup_sampling']}"))
-    out.append(
-        t(
-            "claims.rule",
-            test=t(f"claims.tests.{rules.test}"),
-            adjust=t(f"claims.adjust.{rules.adjust}"),
-            alpha=fmt.dec(rules.alpha, 2),
-            small_n=fmt.int(rules.small_unit_n),
-        )
-    )
-    out.append(t("claims.contrasts"))
-    out.append(t("claims.rounding"))
-    return out

@@ -29,7 +29,6 @@ from miriam.report.tables import (
     REACH_MEASURES,
     Item,
     _category_order,
-    _scale,
     _select,
     _subgroup_labels,
     _theme,
@@ -47,56 +46,6 @@ from miriam.report.tables import (
 )
 from miriam.report.text import Text
 from miriam.vocab import REGIONS
-
-
-def scale_anchors(instrument: Instrument, group: str, t: Text) -> tuple[str, str] | None:
-    """What the lowest and the highest score of a group's scale mean in the page's language
-    (the codebook's ``anchors``: agreement, satisfaction, frequency ...), None without."""
-    items = instrument.items(group)
-    anchors = (items[0].scale.get("anchors") or {}).get(t.lang) if items else None
-    return (typography(anchors[0], t.lang), typography(anchors[1], t.lang)) if anchors else None
-
-
-def scale_range(instrument: Instrument, group: str, t: Text) -> str:
-    """ "0 (uiterst ontevreden) tot 10 (uiterst tevreden)", "0 (helemaal niet) tot 5 (helemaal
-    wel)", or "0 tot 70" for a scale without anchors: from the codebook, never assumed."""
-    lo, hi = _scale(instrument, group)
-    anchors = scale_anchors(instrument, group, t)
-    if anchors:
-        return t(
-            "scale_range_anchored", min=t.fmt.int(lo), max=t.fmt.int(hi), low=anchors[0], high=anchors[1]
-        )
-    return t("scale_range", min=t.fmt.int(lo), max=t.fmt.int(hi))
-
-
-def _scales_text(instrument: Instrument, t: Text) -> str:
-    """How the scores are scaled, with what each end means, from the codebook."""
-    parts = []
-    for group in instrument.groups:
-        items = instrument.items(group)
-        parts.append(
-            t(
-                "scale_sentence_range",
-                group=t(f"groups.{group}")[:1].upper() + t(f"groups.{group}")[1:],
-                count=t.fmt.int(len(items)),
-                range=scale_range(instrument, group, t),
-            )
-        )
-    return " ".join(parts)
-
-
-def items_n_text(rows: list[Item], t: Text, unit_row: pd.Series | None = None) -> str:
-    """The n behind a group's figures: the items' paired n (women with both scores of that
-    item), a range when items differ ("n=63–66"); a dash when the units table withholds the
-    unit's n (an item's n must not reveal it)."""
-    if unit_row is not None and "n_paired" in unit_row.index and _missing(unit_row["n_paired"]):
-        return t.n(math.nan)
-    lo, hi = n_range(r.n for r in rows if r.published)
-    if _missing(lo):
-        return t.n(math.nan)
-    if lo == hi:
-        return t.n(lo)
-    return t("n", n=f"{t.fmt.int(lo)}\u2013{t.fmt.int(hi)}")
 
 
 def _group_block(
