@@ -78,11 +78,15 @@ def round_int(value: Any) -> int:
 
 
 def printed_diff(baseline: Any, endline: Any, diff: Any = math.nan) -> float:
-    """The difference a reader can check: printed end minus printed begin (each rounded to one
-    decimal), so that "5,0 -> 5,7" reads "+0,7". The exact mean difference is in the
-    statistical annex. `diff` when a mean is missing."""
+    """The difference every table, sentence and chart prints: the exact mean difference
+    (the published ``mean_diff``, rounded once), never the difference of the rounded means.
+    Begin and end are rounded on their own, so "5,0 -> 5,7" may print "+0,6" (exact means
+    4.96 and 5.64); the report says so in a note where it happens. End minus begin only when
+    no mean difference is given."""
+    if not is_missing(diff):
+        return float(round1(diff))
     if is_missing(baseline) or is_missing(endline):
-        return math.nan if is_missing(diff) else float(diff)
+        return math.nan
     return float(round1(endline) - round1(baseline))
 
 

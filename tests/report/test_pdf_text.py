@@ -43,7 +43,7 @@ def test_key_numbers_equal_the_indicator_tables(build, lang):
     instrument = build.instrument()
     for var in instrument.items("domain"):
         row = national[national["item"] == var.name].iloc[0]
-        # the difference as printed: that of the printed (rounded) means, so that they add up
+        # the difference as printed: the rounded exact mean difference (one rounding rule)
         diff = printed_diff(row["mean_baseline"], row["mean_endline"], row["mean_diff"])
         printed = " ".join([fmt.score(row["mean_baseline"]), fmt.score(row["mean_endline"]), fmt.diff(diff)])
         label = var.label[lang]

@@ -256,9 +256,10 @@ def test_house_theme_uses_dejavu_sans_and_a4_column_size():
     assert width == 6.5 and 2.3 <= height <= 3.5
 
 
-def test_printed_difference_adds_up_with_the_printed_means(tmp_path):
-    """4.96 -> 5.74 is printed "5,0" -> "5,7": the chart and alt text say "+0,7", not the exact
-    mean difference's "+0,8" (that one is in the statistical annex)."""
+def test_printed_difference_is_the_rounded_mean_difference(tmp_path):
+    """4.96 -> 5.74 is printed "5,0" -> "5,7", and the chart and alt text say the rounded exact
+    mean difference "+0,8" (issue 13: one rounding rule), as the tables and the annex do; the
+    report's note says why begin and end then seem not to add up."""
     rows = pd.DataFrame(
         {
             "level": "national",
@@ -271,10 +272,11 @@ def test_printed_difference_adds_up_with_the_printed_means(tmp_path):
             "mean_diff": [0.78],
         }
     )
-    assert printed_diff(4.96, 5.74, 0.78) == pytest.approx(0.7)
-    assert "(+0,7)" in figures.alt_text(rows, "nl", LABELS["nl"], "België")
+    assert printed_diff(4.96, 5.74, 0.78) == pytest.approx(0.8)
+    assert printed_diff(4.96, 5.74) == pytest.approx(0.7)  # no mean difference: end minus begin
+    assert "(+0,8)" in figures.alt_text(rows, "nl", LABELS["nl"], "België")
     svg = figures.save_svg(figures.begin_end_chart(rows, "nl", LABELS["nl"]), tmp_path / "x.svg")
-    assert "+0,7" in svg.read_text(encoding="utf-8")
+    assert "+0,8" in svg.read_text(encoding="utf-8")
 
 
 def test_a_chart_uses_its_items_scale_and_generic_anchors_without_meanings():

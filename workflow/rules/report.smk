@@ -42,6 +42,7 @@ rule write_report_sources:
             "min_count"
         ],
         scale_illustrative=config["reference"].get("leefloon_illustrative", False),
+        report=config.get("report", {}),
     script:
         "../scripts/write_report_sources.py"
 

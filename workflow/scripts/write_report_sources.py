@@ -73,6 +73,8 @@ def main(snakemake):
         scale_illustrative=bool(snakemake.params.scale_illustrative),
         templates=Path(snakemake.input.templates),
         strings_dir=Path(snakemake.input.strings).parent,
+        # what the text may claim and the design facts it states (config `report`)
+        report_cfg=dict(snakemake.params.report or {}),
     )
 
 

@@ -16,8 +16,8 @@ readers, search and tests see "+0,7", and is byte-for-byte reproducible: a fixed
 (``<unit>_<group>.txt``) that states the numbers in a sentence.
 
 Numbers are rounded half up to one decimal before formatting, like the published tables. The
-printed difference is the difference of the two printed means (:func:`miriam.printed.printed_diff`), so
-that a reader's arithmetic checks out; the exact mean difference is in the statistical annex.
+printed difference is the published mean difference rounded once (:func:`miriam.printed.printed_diff`),
+the same number as the tables, the text and the statistical annex (to two decimals there).
 """
 
 from miriam.figures.charts import CHART_LEVELS, alt_text, begin_end_chart, write_figures

@@ -12,11 +12,13 @@ from typing import Any
 import pandas as pd
 
 import miriam
+import miriam.report.claims as cl
 from miriam.config import Instrument
 from miriam.printed import is_missing as _missing
 from miriam.printed import (
     is_published,
 )
+from miriam.report.claims import ClaimRules, items_n_text, unit_claims
 from miriam.report.findings import key_findings
 from miriam.report.formatting import CHANGE_MIN, capitalise, md, pipe_table, typography, typst_string
 from miriam.report.sections import (
@@ -28,7 +30,6 @@ from miriam.report.sections import (
     _participation_section,
     _profile_section,
     _reach_section,
-    _scales_text,
     _subgroup_section,
     _tests_section,
     _trend_section,
@@ -98,7 +99,7 @@ def _common(cohort_cfg: Mapping, instrument: Instrument, t: Text) -> dict[str, A
         "engine_shortcode": ENGINE_SHORTCODE,
         "baseline_month": t.period(measurement["baseline"]) if measurement.get("baseline") else "",
         "endline_month": t.period(measurement["endline"]) if measurement.get("endline") else "",
-        "scales": _scales_text(instrument, t),
+        "scales": cl.scales_text(instrument, t),
         "instrument_title": typography(
             instrument.raw.get("title", {}).get(t.lang, instrument.version), t.lang
         ),
@@ -120,6 +121,7 @@ def national_context(
     trend: Mapping[str, pd.DataFrame] | None = None,
     programme_figures_dir: Path | None = None,
     scale_illustrative: bool | None = None,
+    report_cfg: Mapping | None = None,
 ) -> dict[str, Any]:
     """Everything the national report prints, per section; a section without data is empty
     (the template leaves it out). The cohort charts (scale, trends) come from
@@ -129,7 +131,8 @@ def national_context(
     items, units = table(tables, "items"), table(tables, "units")
     ctx = _common(cohort_cfg, instrument, t)
     national = _unit_row(units, "national", "BE") if not units.empty else None
-    ctx["findings"] = key_findings(tables, cohort_cfg, instrument, t, catalogue)
+    rules = ClaimRules.from_config(report_cfg)
+    ctx["findings"] = key_findings(tables, cohort_cfg, instrument, t, catalogue, rules)
     ctx.update(_reach_section(tables, cohort_cfg, t, ctx["label"]))
     ctx.update(_trend_section(trend, instrument, t))
     illustrative = ctx["demo"] if scale_illustrative is None else bool(scale_illustrative or ctx["demo"])
@@ -140,7 +143,10 @@ def national_context(
     ctx.update(_knowledge_section(tables, catalogue, instrument, t))
     ctx.update(_outcomes_section(tables, catalogue, t))
 
-    groups = _national_groups(items, national, instrument, t, figures_dir=figures_dir, outdir=outdir)
+    groups = _national_groups(
+        items, national, instrument, t, figures_dir=figures_dir, outdir=outdir,
+        tests=table(tables, "tests"), rules=rules,
+    )  # fmt: skip
     ctx["groups"] = groups
     ctx["domain_count_word"] = t.count_word(len(instrument.items("domain")))
     ctx.update(_national_shares(tables, catalogue, instrument, t))
@@ -155,6 +161,7 @@ def national_context(
     # annex: reconciliation, quarantine, disclosure, manifest
     ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
     ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN))
+    ctx["limitations"] = cl.limitations(units, cohort_cfg, rules, cl.design_facts(report_cfg, cohort_cfg), t)
     ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
     ctx.update(_manifest_section(manifest, t))
     return ctx
@@ -168,9 +175,12 @@ def _national_groups(
     *,
     figures_dir: Path,
     outdir: Path,
+    tests: pd.DataFrame | None = None,
+    rules: ClaimRules | None = None,
 ) -> dict[str, dict[str, Any]]:
     """One block per score group of the national report (domains, empowerment, and e.g. the
-    2018 empowerment total): headline, chart, table of items, caption."""
+    2018 empowerment total): headline and comment following Belgium's tests, chart, table of
+    items, caption with the items' n (a range where they differ)."""
     fmt, c = t.fmt, t.s["columns"]
     groups = {}
     score_groups = [g for g in instrument.groups if not items.empty and (items["group"] == g).any()]
@@ -178,11 +188,12 @@ def _national_groups(
         rows_g = item_rows(items, "national", "BE", group, instrument, fmt)
         if not rows_g:
             continue
-        n = _n_of(national, rows_g)
+        n_text = items_n_text(rows_g, t, national)
+        claims = unit_claims(tests, "national", "BE", rows_g, rules or ClaimRules())
         fig, alt = _figure(figures_dir, "BE", group, outdir)
         block = _group_block(
-            rows_g, group, t, name=t("columns.total"), n_text=t.n(n), figure=fig, alt=alt,
-            where=t("where_national"),
+            rows_g, group, t, name=t("columns.total"), n_text=n_text, figure=fig, alt=alt,
+            where=t("where_national"), claims=claims,
         )  # fmt: skip
         header = [_item_header(group, t), c["baseline"], c["endline"], c["diff"], c["improved"], c["n"]]
         by_item = {
@@ -200,7 +211,7 @@ def _national_groups(
         block["table"] = pipe_table(header, body, "lrrrrr")
         lo, hi = _scale(instrument, group)
         block["caption"] = t(
-            "national.scores_caption", group=t(f"groups.{group}"), n=t.n(n), min=fmt.int(lo), max=fmt.int(hi)
+            "national.scores_caption", group=t(f"groups.{group}"), n=n_text, min=fmt.int(lo), max=fmt.int(hi)
         )
         block["title"] = _group_title(group, len(rows_g), t)
         block["single"] = len(rows_g) == 1
@@ -265,8 +276,9 @@ def _region_tables(
             [md(i.label)] + [per_region[r][i.item].diff_text for r, _ in region_units] + [i.diff_text]
             for i in groups[group]["rows"]
         ]
-        ns = [t.n(row.get("n_paired")) for _, row in region_units]
-        ns.append(t.n(national.get("n_paired") if national is not None else math.nan))
+        # the n behind the differences: the items' paired n per region (a range where they differ)
+        ns = [items_n_text(list(per_region[r].values()), t, row) for r, row in region_units]
+        ns.append(items_n_text(groups[group]["rows"], t, national))
         body.append([""] + [f"*{x}*" for x in ns])
         region_tables[group] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
     return region_tables
@@ -490,6 +502,7 @@ def _partners(units: pd.DataFrame, project: str, name: str, t: Text) -> list[str
     ]
 
 
+# size: the sheet in the published order, one statement per part, with its caution (issue 13)
 def factsheet_context(
     tables: Mapping[str, pd.DataFrame],
     cohort_cfg: Mapping,
@@ -503,6 +516,7 @@ def factsheet_context(
     min_count: int | None = None,
     findings: list[str] | None = None,
     catalogue: Mapping | None = None,
+    report_cfg: Mapping | None = None,
 ) -> dict[str, Any]:
     """One OCMW's result sheet, in the order of the published sheet: national key findings,
     the programme, the measurement, then the unit's six domains and four empowerment
@@ -535,18 +549,22 @@ def factsheet_context(
     )
     if not ctx["published"]:
         return ctx
+    rules = ClaimRules.from_config(report_cfg)
     groups = {}
     for group in GROUPS:
         rows_g = item_rows(items, "project", project, group, instrument, fmt)
         if not rows_g:
             continue
-        n = _n_of(row, rows_g)
-        if _missing(n):
+        n_text = items_n_text(rows_g, t, row)
+        if _missing(_n_of(row, rows_g)):
             ctx["counts_note"] = t(f"factsheet.counts_withheld.{reason}", **thresholds)
+        claims = unit_claims(table(tables, "tests"), "project", project, rows_g, rules)
         fig, alt = _figure(figures_dir, project, group, outdir)
         groups[group] = _factsheet_group(
-            rows_g, group, instrument, t, name=md(name), n_text=t.n(n), fig=fig, alt=alt
+            rows_g, group, instrument, t, name=md(name), n_text=n_text, fig=fig, alt=alt, claims=claims
         )
+        design = cl.design_facts(report_cfg, cohort_cfg)
+        ctx["caution"] = cl.caution(claims, t, name=md(name), n_text=n_text, rules=rules, design=design)
     ctx["groups"] = groups
     return ctx
 
@@ -561,12 +579,11 @@ def _factsheet_group(
     n_text: str,
     fig: Any,
     alt: Any,
+    claims: Any = None,
 ) -> dict[str, Any]:
     """One group of a factsheet (domains or empowerment): the block with its titles, captions
-    and introduction."""
-    fmt = t.fmt
-    block = _group_block(rows_g, group, t, name=name, n_text=n_text, figure=fig, alt=alt)
-    lo, hi = _scale(instrument, group)
+    and introduction (the scale's meaning from the codebook)."""
+    block = _group_block(rows_g, group, t, name=name, n_text=n_text, figure=fig, alt=alt, claims=claims)
     part = "domains" if group == "domain" else "empowerment"
     block["results_title"] = t("factsheet.results_title", name=name, n=n_text)
     block["caption"] = t(f"factsheet.table_caption_{group}", name=name, n=n_text)
@@ -576,8 +593,7 @@ def _factsheet_group(
         t(
             f"factsheet.{part}_intro",
             count_word=t.count_word(len(rows_g)),
-            min=fmt.int(lo),
-            max=fmt.int(hi),
+            range=cl.scale_range(instrument, group, t),
         )
     )
     return block

@@ -1,12 +1,15 @@
-"""Findings and headlines are *rules over the data*: a sentence that is not true for this cohort
-(say "progress on each of the six domains" when one domain went down) is never printed; the
-rule picks the sentence that is true instead, and a withheld number drops its sentence.
-Differences and changes are those of the printed numbers.
+"""Findings and headlines are *rules over the data and the tests*: a sentence that is not true
+for this cohort is never printed; the rule picks the sentence that is true instead, and a
+withheld number drops its sentence. Progress and decline are claimed only where the configured
+paired test supports them (:mod:`miriam.report.claims`); units without a published test are
+described. The printed difference is the rounded exact mean difference; ties are named
+together.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 import pandas as pd
 
@@ -16,23 +19,33 @@ from miriam.printed import (
     round1,
     round_int,
 )
+from miriam.report.claims import (
+    DESCRIPTIVE,
+    DOWN,
+    UNCLEAR,
+    UP,
+    Claim,
+    ClaimRules,
+    UnitClaims,
+    adds_up,
+    higher,
+    lower,
+    mean_of,
+    ties,
+    unit_claims,
+)
 from miriam.report.formatting import CHANGE_MIN, _lower, capitalise, footnote
 from miriam.report.tables import (
     KNOWLEDGE,
     OUTCOMES_PAIRED,
     SUBGROUP_GAP,
     Item,
-    _avg,
     _category_order,
-    _declined,
-    _improved,
     _scale,
-    _stable,
     _step,
     _subgroup_labels,
     _theme,
     _withheld,
-    all_improved,
     category_label,
     distribution,
     indicator_definition,
@@ -49,82 +62,145 @@ from miriam.report.text import Text
 from miriam.vocab import NATIONAL_UNIT
 
 
-def headline(rows: list[Item], group: str, name: str, t: Text, *, where: str | None = None) -> str:
-    """The headline of one group for one unit, chosen by the data.
+def _claims_for(rows: list[Item], claims: UnitClaims | None) -> UnitClaims:
+    return claims if claims is not None else UnitClaims({r.item: Claim(DESCRIPTIVE) for r in rows})
 
-    The participants are the subject, never the town ("De deelneemsters in Antwerpen gaan
-    vooruit op elk van de zes levensdomeinen"). All items published and up: that sentence;
-    most up: it names the exceptions; some up: it names them; none up: it says so. "Up" is
-    judged on the printed difference (at least +0,2). `where` overrides the place phrase
-    (the national report: "in België" / "en Belgique").
-    """
+
+def supported(rows: list[Item], claims: UnitClaims | None, verdict: str = UP) -> list[Item]:
+    """The published items whose test supports `verdict` (UP or DOWN)."""
+    c = _claims_for(rows, claims)
+    return [r for r in rows if r.published and c.tested and c.of(r.item).verdict == verdict]
+
+
+def _diffs(rows: list[Item], t: Text) -> str:
+    return t.fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in rows)
+
+
+def headline(
+    rows: list[Item],
+    group: str,
+    name: str,
+    t: Text,
+    *,
+    where: str | None = None,
+    claims: UnitClaims | None = None,
+) -> str:
+    """The headline of one group for one unit, chosen by the data and the tests.
+
+    The participants are the subject, never the town. With a published test for the unit
+    (`claims` tested): "gaan duidelijk vooruit op elk van de zes levensdomeinen" only when the
+    configured test supports progress on every item; else it counts and names the supported
+    ones, or says no change is clear. Without one (a project, a small unit): descriptive
+    wording ("de gemiddelde score ligt hoger"), judged on the printed difference (at least
+    +0,2). `where` overrides the place phrase (the national report: "in België")."""
+    c = _claims_for(rows, claims)
     count = len(rows)
-    up = _improved(rows)
     place = where if where is not None else t.place(name)
-    if all_improved(rows):
-        text = t(f"headline.{group}_all", where=place, count_word=t.count_word(count))
-    elif up and len(up) > count / 2 and all(r.published for r in rows):
-        rest = [r for r in rows if r not in up]
-        text = t(
-            f"headline.{group}_most",
-            where=place,
-            k=t.fmt.int(len(up)),
-            count=t.fmt.int(count),
-            list=t.fmt.join(t.item(r.label) for r in rest),
-        )
+    if c.tested:
+        up, key = supported(rows, c), "claims.headline"
+    else:
+        up, key = [r for r in rows if r.published and higher(r.diff)], "claims.describe"
+    complete = all(r.published for r in rows)
+    values = {"where": place, "count": t.fmt.int(count), "threshold": t.fmt.number(CHANGE_MIN)}
+    if up and len(up) == count and complete:
+        text = t(f"{key}.{group}_all", count_word=t.count_word(count), **values)
     elif up:
         text = t(
-            f"headline.{group}_some",
-            where=place,
+            f"{key}.{group}_some",
             k=t.fmt.int(len(up)),
-            count=t.fmt.int(count),
             list=t.fmt.join(t.item(r.label) for r in up),
+            **values,
         )
     else:
-        text = t(f"headline.{group}_none", where=place)
+        text = t(f"{key}.{group}_none", **values)
     return capitalise(text)
 
 
-def comment(rows: list[Item], t: Text, group: str | None = None) -> list[str]:
-    """Sentences under a headline: the largest step, the weakest start, declines, stable
-    items, gaps. All on the printed numbers. `group` picks the French noun of an item
-    ("le domaine" / "l'indicateur")."""
+def _tie_sentence(t: Text, key: str, rows: list[Item], group: str | None, value: str, **extra) -> str:
+    """One sentence that names every tied item together ("vrije tijd en mobiliteit (elk +1,2)")."""
+    names = t.fmt.join(t.item(r.label, group, article=True) for r in rows)
+    return t(f"{key}_tie" if len(rows) > 1 else key, list=names, **extra, **value_kw(key, value))
+
+
+def value_kw(key: str, value: str) -> dict[str, str]:
+    return {"x": value} if key.endswith("lowest") else {"diff": value}
+
+
+def comment(
+    rows: list[Item], t: Text, group: str | None = None, claims: UnitClaims | None = None
+) -> list[str]:
+    """Sentences under a headline: the largest step, the weakest start, declines, changes
+    that are not clear (with their interval), stable items, withheld items. Ties are named
+    together. With tests (national, regional): "step" and "decline" only where the test
+    supports them; without (projects, small units): differences, "lower", "stable"."""
+    c = _claims_for(rows, claims)
     published = [r for r in rows if r.published]
     out: list[str] = []
     if not published:
         return out
-    largest = max(published, key=lambda r: (_step(r), -rows.index(r)))
-    lowest = min(published, key=lambda r: (round1(r.baseline), rows.index(r)))
-    if _step(largest) >= CHANGE_MIN:
-        out.append(
-            t("headline.largest", item=t.item(largest.label, group, article=True), diff=largest.diff_text)
-        )
-        if largest is lowest:
-            out.append(t("headline.largest_was_lowest", x=lowest.begin_text))
-        else:
-            out.append(
-                t("headline.lowest", item=t.item(lowest.label, group, article=True), x=lowest.begin_text)
-            )
+    lowest = ties(published, lambda r: -round1(r.baseline))
+    if c.tested:
+        ups = supported(rows, c)
+        largest = ties(ups, lambda r: _step(r))
+        key = "claims.largest"
     else:
-        out.append(t("headline.lowest", item=t.item(lowest.label, group, article=True), x=lowest.begin_text))
-    down = _declined(rows)
-    if down:
-        out.append(
-            t("headline.declines", list=t.fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in down))
-        )
-    stable = _stable(rows)
-    if stable:
-        out.append(
-            t(
-                "headline.stable",
-                threshold=t.fmt.number(CHANGE_MIN),
-                list=t.fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in stable),
-            )
-        )
+        ups = [r for r in published if higher(r.diff)]
+        largest = ties(ups, lambda r: _step(r))
+        key = "claims.largest_diff"
+    if largest:
+        out.append(_tie_sentence(t, key, largest, group, largest[0].diff_text))
+        if len(largest) == 1 and largest == lowest:
+            out.append(t("claims.was_lowest", x=lowest[0].begin_text))
+    if not (largest and len(largest) == 1 and largest == lowest):
+        out.append(_tie_sentence(t, "claims.lowest", lowest, group, lowest[0].begin_text))
+    if c.tested:
+        down = supported(rows, c, DOWN)
+        if down:
+            out.append(t("claims.declines", list=_diffs(down, t)))
+        unclear = [r for r in published if c.of(r.item).verdict in (UNCLEAR, DESCRIPTIVE)]
+        if unclear:
+            out.append(unclear_sentence(unclear, c, t))
+    else:
+        down = [r for r in published if lower(r.diff)]
+        if down:
+            out.append(t("claims.lower", list=_diffs(down, t)))
+        stable = [r for r in published if not higher(r.diff) and not lower(r.diff)]
+        if stable:
+            out.append(t("headline.stable", threshold=t.fmt.number(CHANGE_MIN), list=_diffs(stable, t)))
     hidden = [r for r in rows if not r.published]
     if hidden:
         out.append(t("headline.withheld_items", list=t.fmt.join(t.item(r.label) for r in hidden)))
     return [capitalise(x) for x in out]
+
+
+def unclear_sentence(rows: list[Item], c: UnitClaims, t: Text) -> str:
+    """ "Voor x (+0,4; 95 %-BI −0,11 tot 0,93) is de verandering niet duidelijk: ..." """
+    rules = c.rules
+    parts = []
+    for r in rows:
+        claim = c.of(r.item)
+        parts.append(
+            t(
+                "claims.unclear_item",
+                item=t.item(r.label),
+                diff=r.diff_text,
+                low=t.fmt.dec(claim.ci_low, 2),
+                high=t.fmt.dec(claim.ci_high, 2),
+            )
+        )
+    return t(
+        "claims.unclear",
+        list=t.fmt.join(parts),
+        test=t(f"claims.tests.{rules.test}"),
+        alpha=t.fmt.dec(rules.alpha, 2),
+        adjust=t(f"claims.adjust.{rules.adjust}"),
+    )
+
+
+def rounding_note(rows: list[Item], t: Text) -> str:
+    """The note under a table whose printed begin, end and difference seem not to add up."""
+    odd = [r for r in rows if r.published and not adds_up(r.baseline, r.endline, r.exact_diff)]
+    return t("claims.rounding_note", list=t.fmt.join(t.item(r.label) for r in odd)) if odd else ""
 
 
 def _reason_phrase(code: str, instrument: Instrument, t: Text) -> str:
@@ -230,19 +306,22 @@ def key_findings(
     instrument: Instrument,
     t: Text,
     catalogue: Mapping | None = None,
+    rules: ClaimRules | None = None,
 ) -> list[str]:
     """National key findings: each a sentence with a number, printed only when it is true
     for this cohort and its numbers are published (a withheld number drops its sentence).
-    Differences and changes are those of the printed numbers. Each rule below gives the
-    sentences of one theme, in the order the findings are printed."""
+    Progress is claimed only where the national test supports it (`rules`: config
+    ``report.claims``). Each rule below gives the sentences of one theme, in the order the
+    findings are printed."""
+    rules = rules or ClaimRules()
     out = [
         *_reach_findings(tables, cohort_cfg, t),
         *_participation_findings(tables, instrument, t, catalogue),
         *_knowledge_findings(tables, instrument, t),
         *_loneliness_findings(tables, t),
-        *_domain_findings(tables, instrument, t),
+        *_domain_findings(tables, instrument, t, rules),
         *_progress_findings(tables, instrument, t, catalogue),
-        *_empowerment_findings(tables, instrument, t),
+        *_empowerment_findings(tables, instrument, t, rules),
         *_stronger_findings(tables, t, catalogue),
         *_outcome_findings(tables, t),
         *_subgroup_findings(tables, instrument, t, catalogue),
@@ -310,43 +389,53 @@ def _loneliness_findings(tables: Mapping, t: Text) -> list[str]:
     return [t(key, begin=t.fmt.pct100(begin), end=t.fmt.pct100(end), pp=t.fmt.pp(change))]
 
 
-def _domain_findings(tables: Mapping, instrument: Instrument, t: Text) -> list[str]:
-    """The life domains: which went up, then the lowest start and the largest gain."""
+def national_claims(tables: Mapping, rows: list[Item], rules: ClaimRules) -> UnitClaims:
+    """The claims of Belgium's items from the published tests table."""
+    return unit_claims(table(tables, "tests"), "national", NATIONAL_UNIT, rows, rules)
+
+
+def _domain_findings(tables: Mapping, instrument: Instrument, t: Text, rules: ClaimRules) -> list[str]:
+    """The life domains: which went clearly up (tested) or are higher (no test), then the
+    lowest start and the largest supported gain, ties named together."""
     fmt = t.fmt
     domains = item_rows(table(tables, "items"), "national", NATIONAL_UNIT, "domain", instrument, fmt)
     published = [r for r in domains if r.published]
     if not (domains and published):
         return []
     _, top = _scale(instrument, "domain")
-    up = _improved(domains)
-    if all_improved(domains):
+    c = national_claims(tables, domains, rules)
+    up = supported(domains, c) if c.tested else [r for r in published if higher(r.diff)]
+    key = "claims.findings.domains_" if c.tested else "claims.findings.domains_higher_"
+    if up and len(up) == len(domains):
         lo, hi = min(up, key=_step), max(up, key=_step)
-        out = [
-            t("findings.domains_all", count_word=t.count_word(len(domains)), lo=lo.diff_text, hi=hi.diff_text)
-        ]
+        out = [t(key + "all", count_word=t.count_word(len(domains)), lo=lo.diff_text, hi=hi.diff_text)]
     elif up:
-        listed = fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up)
-        out = [t("findings.domains_some", k=fmt.int(len(up)), count=fmt.int(len(domains)), list=listed)]
+        out = [t(key + "some", k=fmt.int(len(up)), count=fmt.int(len(domains)), list=_diffs(up, t))]
     else:
-        out = [t("findings.domains_none", count=fmt.int(len(domains)))]
-    lowest = min(published, key=lambda r: (round1(r.baseline), domains.index(r)))
-    best = max(published, key=lambda r: (_step(r), -domains.index(r)))
-    lowest_item = t.item(lowest.label, "domain", article=True)
-    if best is lowest and _step(best) >= CHANGE_MIN:
+        out = [t(key + "none", count=fmt.int(len(domains)), threshold=fmt.number(CHANGE_MIN))]
+    lowest = ties(published, lambda r: -round1(r.baseline))
+    best = ties(supported(domains, c), _step)  # a gain is a finding only where it is supported
+    if len(best) == 1 and best == lowest:
+        item = t.item(best[0].label, "domain", article=True)
         out.append(
             t(
-                "findings.lowest_and_largest",
-                item=lowest_item,
-                x=lowest.begin_text,
+                "claims.findings.lowest_and_largest",
+                item=item,
+                x=best[0].begin_text,
                 max=fmt.int(top),
-                diff=best.diff_text,
+                diff=best[0].diff_text,
             )
         )
         return out
-    out.append(t("findings.lowest_baseline", item=lowest_item, x=lowest.begin_text, max=fmt.int(top)))
-    if _step(best) >= CHANGE_MIN:
-        best_item = t.item(best.label, "domain", article=True)
-        out.append(t("findings.largest_gain", item=best_item, diff=best.diff_text))
+    names = fmt.join(t.item(r.label, "domain", article=True) for r in lowest)
+    if len(lowest) == 1:
+        out.append(t("findings.lowest_baseline", item=names, x=lowest[0].begin_text, max=fmt.int(top)))
+    else:
+        out.append(t("claims.findings.lowest_tie", list=names, x=lowest[0].begin_text, max=fmt.int(top)))
+    if best:
+        names = fmt.join(t.item(r.label, "domain", article=True) for r in best)
+        key = "claims.findings.largest_gain_tie" if len(best) > 1 else "claims.findings.largest_gain"
+        out.append(t(key, list=names, diff=best[0].diff_text))
     return out
 
 
@@ -361,27 +450,32 @@ def _progress_findings(
     return [t("findings.progress", pct=t.fmt.pct100(progress)) + footnote(definition)]
 
 
-def _empowerment_findings(tables: Mapping, instrument: Instrument, t: Text) -> list[str]:
-    """The empowerment indicators: all up (with the mean start and end), some up, or none."""
+def _empowerment_findings(tables: Mapping, instrument: Instrument, t: Text, rules: ClaimRules) -> list[str]:
+    """The empowerment indicators: all clearly up (with the mean start and end over the
+    indicators, from the published means, rounded once, with a note that says so), some, or
+    none; descriptive wording without a published test."""
     fmt = t.fmt
     emp = item_rows(table(tables, "items"), "national", NATIONAL_UNIT, "empowerment", instrument, fmt)
-    if not (emp and any(r.published for r in emp)):
+    published = [r for r in emp if r.published]
+    if not (emp and published):
         return []
-    up = _improved(emp)
-    if all_improved(emp):
+    c = national_claims(tables, emp, rules)
+    up = supported(emp, c) if c.tested else [r for r in published if higher(r.diff)]
+    key = "claims.findings.empowerment_" if c.tested else "claims.findings.empowerment_higher_"
+    if up and len(up) == len(emp):
         return [
             t(
-                "findings.empowerment_all",
+                key + "all",
                 count_word=t.count_word(len(emp)),
-                begin=fmt.score(_avg([r.baseline for r in emp])),
-                end=fmt.score(_avg([r.endline for r in emp])),
+                begin=fmt.score(mean_of(r.baseline for r in emp)),
+                end=fmt.score(mean_of(r.endline for r in emp)),
                 max=fmt.int(_scale(instrument, "empowerment")[1]),
             )
+            + footnote(t("claims.average_note"))
         ]
     if up:
-        listed = fmt.join(f"{t.item(r.label)} ({r.diff_text})" for r in up)
-        return [t("findings.empowerment_some", k=fmt.int(len(up)), count=fmt.int(len(emp)), list=listed)]
-    return [t("findings.empowerment_none", count=fmt.int(len(emp)))]
+        return [t(key + "some", k=fmt.int(len(up)), count=fmt.int(len(emp)), list=_diffs(up, t))]
+    return [t(key + "none", count=fmt.int(len(emp)), threshold=fmt.number(CHANGE_MIN))]
 
 
 def _stronger_findings(tables: Mapping, t: Text, catalogue: Mapping | None) -> list[str]:
@@ -415,7 +509,10 @@ def _outcome_findings(tables: Mapping, t: Text) -> list[str]:
 def _subgroup_findings(
     tables: Mapping, instrument: Instrument, t: Text, catalogue: Mapping | None
 ) -> list[str]:
-    """Who starts lower and gains more: only gaps of at least SUBGROUP_GAP both ways."""
+    """Who starts lower and whose mean difference is larger: only gaps of at least
+    SUBGROUP_GAP both ways, and *described*, never claimed: a contrast between groups needs a
+    test of the difference, and the published subgroup tables carry no spread to make one
+    (claims module). The averages over the domains are of the published means, rounded once."""
     fmt, out = t.fmt, []
     _, top = _scale(instrument, "domain")
     labels = _subgroup_labels(catalogue, t)
@@ -423,12 +520,13 @@ def _subgroup_findings(
         (a, (base_a, diff_a)), (b, (base_b, diff_b)) = sorted(
             contrast["values"].items(), key=lambda kv: kv[1][0]
         )
-        if not (base_b - base_a >= SUBGROUP_GAP and diff_a - diff_b >= SUBGROUP_GAP):
+        if not (round1(base_b) - round1(base_a) >= Decimal(str(SUBGROUP_GAP))
+                and round1(diff_a) - round1(diff_b) >= Decimal(str(SUBGROUP_GAP))):  # fmt: skip
             continue
         names = labels.get(contrast["subgroup"], {})
         out.append(
             t(
-                "findings.subgroup_lower_gains_more",
+                "claims.findings.subgroup_lower_larger",
                 value=names.get("values", {}).get(a, a),
                 subgroup=_lower(names.get("label", contrast["subgroup"])),
                 base_a=fmt.score(base_a),
@@ -438,5 +536,6 @@ def _subgroup_findings(
                 diff_b=fmt.diff(diff_b),
                 other=names.get("values", {}).get(b, b),
             )
+            + footnote(t("claims.findings.subgroup_note"))
         )
     return out

@@ -19,7 +19,8 @@ from miriam.printed import (
     printed_pp,
     round_int,
 )
-from miriam.report.findings import comment, completed_sentence, headline
+from miriam.report.claims import UnitClaims, n_range
+from miriam.report.findings import comment, completed_sentence, headline, rounding_note
 from miriam.report.formatting import md, pipe_table, typography
 from miriam.report.tables import (
     KNOWLEDGE,
@@ -28,7 +29,6 @@ from miriam.report.tables import (
     REACH_MEASURES,
     Item,
     _category_order,
-    _scale,
     _select,
     _subgroup_labels,
     _theme,
@@ -48,24 +48,6 @@ from miriam.report.text import Text
 from miriam.vocab import REGIONS
 
 
-def _scales_text(instrument: Instrument, t: Text) -> str:
-    """How the scores are scaled, from the codebook (never assumed to be 0-10)."""
-    parts = []
-    for group in instrument.groups:
-        items = instrument.items(group)
-        lo, hi = _scale(instrument, group)
-        parts.append(
-            t(
-                "scale_sentence",
-                group=t(f"groups.{group}")[:1].upper() + t(f"groups.{group}")[1:],
-                count=t.fmt.int(len(items)),
-                min=t.fmt.int(lo),
-                max=t.fmt.int(hi),
-            )
-        )
-    return " ".join(parts)
-
-
 def _group_block(
     rows: list[Item],
     group: str,
@@ -76,8 +58,10 @@ def _group_block(
     figure: str | None,
     alt: str | None,
     where: str | None = None,
+    claims: UnitClaims | None = None,
 ) -> dict[str, Any]:
-    """Table, chart, headline and comment of one group (domains or empowerment) of one unit."""
+    """Table, chart, headline and comment of one group (domains or empowerment) of one unit;
+    the wording follows `claims` (tests), descriptive without them."""
     c = t.s["columns"]
     show_n = len({i.n_text for i in rows}) > 1  # items differ in n: print it per row
     header = [c[f"item_{group}"], c["baseline"], c["endline"], c["diff"]] + ([c["n"]] if show_n else [])
@@ -94,8 +78,13 @@ def _group_block(
             "ll",
         ),
         # groups without headline wording (a single total score) get only their table
-        "headline": headline(rows, group, name, t, where=where) if f"{group}_all" in t.s["headline"] else "",
-        "comment": comment(rows, t, group) if f"{group}_all" in t.s["headline"] else [],
+        "headline": (
+            headline(rows, group, name, t, where=where, claims=claims)
+            if f"{group}_all" in t.s["claims"]["headline"]
+            else ""
+        ),
+        "comment": comment(rows, t, group, claims) if f"{group}_all" in t.s["claims"]["headline"] else [],
+        "rounding_note": rounding_note(rows, t),
         "figure": figure,
         "alt": alt,
         "any_withheld": any(not r.published for r in rows),
@@ -499,8 +488,11 @@ def _subgroup_section(
                 body.append(cells)
         ns = []
         for v in values:
-            nv = [n for n in g[g["value"] == v]["n_paired"] if not _missing(n)]
-            ns += [f"*{t.n(max(nv) if nv else math.nan)}*", ""]
+            lo, hi = n_range(g[g["value"] == v]["n_paired"])  # the items' n: a range where they differ
+            n_text = (
+                t.n(lo) if lo == hi or _missing(lo) else t("n", n=f"{t.fmt.int(lo)}\u2013{t.fmt.int(hi)}")
+            )
+            ns += [f"*{n_text}*", ""]
         body.append([""] + ns)
         blocks.append(
             {

@@ -80,6 +80,7 @@ def write_sources(
     scale_illustrative: bool | None = None,
     templates: Path | None = None,
     strings_dir: Path | None = None,
+    report_cfg: Mapping | None = None,
 ) -> list[Path]:
     """Write ``national.qmd`` and ``factsheet-<project>.qmd`` (projects in `lang`) to `outdir`.
 
@@ -116,6 +117,7 @@ def write_sources(
         trend=trend,
         programme_figures_dir=programme_figures_dir,
         scale_illustrative=scale_illustrative,
+        report_cfg=report_cfg,
     )
     written.append(_write(outdir / "national.qmd", render_template("national.qmd.j2", ctx, templates)))
     findings = ctx["findings"]
@@ -133,6 +135,7 @@ def write_sources(
             min_count=min_count,
             findings=findings,
             catalogue=catalogue,
+            report_cfg=report_cfg,
         )
         written.append(
             _write(
