@@ -40,6 +40,9 @@ rule write_report_sources:
         min_n=config["disclosure"]["min_n"],
         min_count=config["disclosure"]["min_count"],
         scale_illustrative=config["reference"].get("leefloon_illustrative", False),
+        # the publisher's identity (cover, back page) and the formats (the navigation's PDF link)
+        publication=config.get("publication", {}),
+        formats=config["formats"],
     script:
         "../scripts/write_report_sources.py"
 

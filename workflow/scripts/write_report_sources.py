@@ -73,6 +73,8 @@ def main(snakemake):
         scale_illustrative=bool(snakemake.params.scale_illustrative),
         templates=Path(snakemake.input.templates),
         strings_dir=Path(snakemake.input.strings).parent,
+        publication=dict(snakemake.params.get("publication") or {}),
+        formats=list(snakemake.params.get("formats") or ("html", "pdf")),
     )
 
 
