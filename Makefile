@@ -8,7 +8,8 @@ BIN    := $(VENV)/bin
 CORES  ?= 2
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint lock format benchmark benchmark-scale slurm-demo report clean-private clean setup diff snapshot
+# (screenshots: see below)
+.PHONY: screenshots demo test test-fast lint lock format benchmark benchmark-scale slurm-demo report clean-private clean setup diff snapshot
 
 setup: $(STAMP)
 
@@ -85,3 +86,15 @@ clean-private:
 # published-history/ (the snapshots make diff compares) is kept.
 clean:
 	rm -rf results/ private/ qa/ logs/ benchmarks/ .snakemake/
+
+# First pages of the demo PDFs (pdftoppm) and, when Chromium exists, the HTML pages, as PNG in
+# docs/screenshots/ (after `make demo`): one national report and one factsheet per language.
+SHOT_DIR := results/demo-2023-2024/report
+screenshots:
+	mkdir -p docs/screenshots/after
+	pdftoppm -png -r 50 -f 1 -l 2 $(SHOT_DIR)/nl/nationaal-rapport.pdf docs/screenshots/after/national-nl
+	pdftoppm -png -r 50 -f 1 -l 2 $(SHOT_DIR)/fr/factsheet-forest.pdf docs/screenshots/after/factsheet-fr-forest
+	if command -v chromium >/dev/null; then for page in nl/nationaal-rapport fr/factsheet-forest; do \
+	  chromium --headless --no-sandbox --window-size=1200,1600 \
+	    --screenshot=docs/screenshots/after/$$(echo $$page | tr / -)-html.png $(SHOT_DIR)/$$page.html; done; \
+	else echo "chromium not found: HTML screenshots skipped"; fi

@@ -31,35 +31,111 @@ function Image(img)
   return img
 end
 
+local BLUE = 'rgb("#0B4F7A")'
+local GREY = 'rgb("#4D4D4D")'
+
 local BOXES = {
   ['callout-warning'] = 'block(width: 100%, fill: rgb("#FFF4E0"), stroke: (left: 3pt + rgb("#E69F00")), inset: (x: 10pt, y: 8pt), radius: 2pt, breakable: false)',
-  ['headline'] = 'block(width: 100%, above: 12pt, below: 8pt, breakable: false, text(size: 12pt, weight: "bold", fill: rgb("#0B4F7A"))',
-  ['colophon'] = 'block(width: 100%, text(size: 8.5pt, fill: rgb("#4D4D4D"))',
-  -- a table with its chart (and headline): one unbreakable block, so that a page break never
-  -- parts them (the whole block moves to the next page instead)
-  ['keep'] = 'block(width: 100%, breakable: false)',
+  -- a headline sticks to the comment after it: never the last line of a page
+  ['headline'] = 'block(width: 100%, above: 12pt, below: 8pt, breakable: false, sticky: true, text(size: 12pt, weight: "bold", fill: ' .. BLUE .. ')',
+  ['legend'] = 'block(above: 4pt, below: 10pt, text(size: 8pt, fill: ' .. GREY .. ')',
+  ['colophon'] = 'block(width: 100%, text(size: 8.5pt, fill: ' .. GREY .. ')',
+  -- a table with its chart (and headline): each part sticks to the next, so that a page break
+  -- never parts them while they fit on a page; taller than a page, they break (no block runs
+  -- past the bottom margin)
+  ['keep'] = '[#show figure: set block(sticky: true)',
+  -- the cover: a full page (national report) or a band at the top of the first page (factsheet)
+  ['cover'] = 'block(width: 100%, height: 100%, inset: (top: 1cm), breakable: false)',
+  ['cover-band'] = 'block(width: 100%, inset: (bottom: 10pt), stroke: (bottom: 1.2pt + rgb("#0072B2")), below: 14pt, breakable: false)',
+  ['cover-publisher'] = 'block(below: 14pt, text(size: 11pt, weight: "bold", fill: ' .. BLUE .. ')',
+  ['cover-series'] = 'block(below: 6pt, text(size: 10pt, fill: ' .. GREY .. ')',
+  ['cover-subtitle'] = 'block(above: 8pt, below: 1.2cm, text(size: 13pt, fill: ' .. GREY .. ')',
+  ['cover-meta'] = 'block(below: 4pt, text(size: 10pt)',
+  -- the back page: identity, how to cite, licence, editor, colophon, at the foot of its own page
+  ['backpage'] = 'block(width: 100%, breakable: false, text(size: 8.5pt, fill: ' .. GREY .. ')',
+  -- the same at the foot of a factsheet's last page (its own page only when it does not fit)
+  ['backmatter'] = 'block(width: 100%, above: 1.5em, breakable: false, text(size: 8.5pt, fill: ' .. GREY .. ')',
 }
 
-function Div(div)
-  for class, open in pairs(BOXES) do
-    if div.classes:includes(class) then
-      local content = div.content
-      local title = div.attributes['title']
-      if title then
-        div.attributes['title'] = nil
-        table.insert(content, 1, pandoc.Para({pandoc.Strong(pandoc.Str(title))}))
-      end
-      if not FORMAT:match('typst') then return div end
-      local close = ']'
-      -- the text(...) wrappers open one more parenthesis than block(...)
-      local _, depth = open:gsub('%(', '')
-      local _, shut = open:gsub('%)', '')
-      close = close .. string.rep(')', depth - shut)
-      local out = { pandoc.RawBlock('typst', '#' .. open .. '[') }
-      for _, b in ipairs(content) do table.insert(out, b) end
-      table.insert(out, pandoc.RawBlock('typst', close))
-      return out
+-- opened before / after the box (a new page around the cover and the back page)
+local BEFORE = { ['backpage'] = '#pagebreak(weak: true)\n#v(1fr)' }
+local AFTER = { ['cover'] = '#pagebreak(weak: true)' }
+-- the order matters: inner classes are matched on their own div
+local ORDER = { 'cover', 'cover-band', 'cover-publisher', 'cover-series', 'cover-subtitle',
+  'cover-meta', 'backpage', 'backmatter', 'callout-warning', 'headline', 'legend', 'colophon', 'keep' }
+
+-- a long table (many rows or much text) may break across pages: typst keeps a table figure on
+-- one page otherwise, and one taller than the page would run past the bottom margin
+function Table(tbl)
+  if not FORMAT:match('typst') then return nil end
+  local rows, chars = 0, 0
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      rows = rows + 1
+      for _, cell in ipairs(row.cells) do chars = chars + #pandoc.utils.stringify(cell.contents) end
     end
+  end
+  if rows <= 12 and chars <= 1400 then return nil end
+  return {
+    pandoc.RawBlock('typst', '#[#show figure: set block(breakable: true)'),
+    tbl,
+    pandoc.RawBlock('typst', ']'),
+  }
+end
+
+local function cover_title(div)
+  -- the document's title, as its one level-1 heading (kept out of the table of contents)
+  local inlines = pandoc.utils.blocks_to_inlines(div.content)
+  local h = pandoc.Header(1, inlines, pandoc.Attr('', {'unnumbered', 'unlisted'}))
+  if FORMAT:match('typst') then
+    return {
+      pandoc.RawBlock('typst', '#[#set text(size: 24pt)'),
+      h,
+      pandoc.RawBlock('typst', ']'),
+    }
+  end
+  return h
+end
+
+local function box(div, class)
+  local open = BOXES[class]
+  local content = div.content
+  local title = div.attributes['title']
+  if title then
+    div.attributes['title'] = nil
+    table.insert(content, 1, pandoc.Para({pandoc.Strong(pandoc.Str(title))}))
+  end
+  if not FORMAT:match('typst') then return div end
+  local out = {}
+  if BEFORE[class] then table.insert(out, pandoc.RawBlock('typst', BEFORE[class])) end
+  local close = ']'
+  if open:sub(1, 1) == '[' then
+    table.insert(out, pandoc.RawBlock('typst', '#' .. open))
+  else
+    -- the text(...) wrappers open one more parenthesis than block(...)
+    local _, depth = open:gsub('%(', '')
+    local _, shut = open:gsub('%)', '')
+    close = close .. string.rep(')', depth - shut)
+    table.insert(out, pandoc.RawBlock('typst', '#' .. open .. '['))
+  end
+  for _, b in ipairs(content) do table.insert(out, b) end
+  table.insert(out, pandoc.RawBlock('typst', close))
+  if AFTER[class] then table.insert(out, pandoc.RawBlock('typst', AFTER[class])) end
+  return out
+end
+
+function Div(div)
+  if div.classes:includes('cover-title') then return cover_title(div) end
+  if div.classes:includes('contents') then
+    -- where the PDF's table of contents goes when there is a cover (the HTML has its own)
+    if FORMAT:match('typst') then return pandoc.RawBlock('typst', '#miriam-toc') end
+    return {}
+  end
+  if div.classes:includes('nav') and FORMAT:match('typst') then
+    return {} -- the HTML's navigation: no links between files in print
+  end
+  for _, class in ipairs(ORDER) do
+    if div.classes:includes(class) then return box(div, class) end
   end
   return nil
 end

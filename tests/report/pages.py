@@ -31,6 +31,18 @@ class Build:
         return self.root / "results" / cohort / "report"
 
     def doc(self, name: str, lang: str, fmt: str = "html", cohort: str = MAIN) -> Path:
+        """A document by kind and unit id ("national", "factsheet-schaarbeek"), under its
+        file name in `lang` (rapport-national, factsheet-schaerbeek)."""
+        from miriam.report import document_name
+        from miriam.report.tables import unit_name
+
+        if name in ("national", "provenance"):
+            name = document_name(name, lang)
+        elif name.startswith("factsheet-"):
+            units = self.table("units", cohort)
+            row = units[(units["level"] == "project") & (units["unit"] == name[len("factsheet-") :])]
+            if len(row):
+                name = document_name("factsheet", lang, unit_name(row.iloc[0], lang))
         return self.report_dir(cohort) / lang / f"{name}.{fmt}"
 
     def table(self, family: str, cohort: str = MAIN) -> pd.DataFrame:

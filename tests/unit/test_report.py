@@ -246,6 +246,7 @@ def write_both(tmp_path: Path, min_n: int = 10) -> dict[str, list[Path]]:
             figures,
             tmp_path / "src" / lang,
             min_n=min_n,
+            min_count=5,
             catalogue=CATALOGUE,
         )
     return out
@@ -366,8 +367,19 @@ def test_national_findings_are_true(sources):
 
 def test_sources_per_language(sources):
     names = {lang: sorted(p.name for p in paths) for lang, paths in sources.items()}
-    assert names["nl"] == ["factsheet-antwerpen.qmd", "factsheet-brussel.qmd", "national.qmd"]
-    assert names["fr"] == ["factsheet-brussel.qmd", "factsheet-huy.qmd", "national.qmd"]
+    # names per language: the French sheet of Brussels is "factsheet-bruxelles"
+    assert names["nl"] == [
+        "factsheet-antwerpen.qmd",
+        "factsheet-brussel.qmd",
+        "herkomst.qmd",
+        "nationaal-rapport.qmd",
+    ]
+    assert names["fr"] == [
+        "factsheet-bruxelles.qmd",
+        "factsheet-huy.qmd",
+        "provenance.qmd",
+        "rapport-national.qmd",
+    ]
     src = sources["nl"][0].parent
     assert (src / "_quarto.yml").exists() and (src / "figures" / "antwerpen_domain.svg").exists()
 
@@ -406,9 +418,18 @@ def test_factsheet_content(sources):
     assert "{{< meta miriam-engine >}}" in text
 
 
+def _own_part(text: str) -> str:
+    """A factsheet's own part: from its measurement section to its partners (before it, the
+    national key findings, which a withheld sheet keeps)."""
+    body = text.split("\n---\n", 1)[1]
+    start = max(body.find("## La mesure"), body.find("## De meting"))
+    return body[start:]
+
+
 def test_withheld_sheet_shows_no_means(sources):
     text = (sources["fr"][0].parent / "factsheet-huy.qmd").read_text(encoding="utf-8")
-    body = text.split("\n---\n", 1)[1]
+    body = _own_part(text)
+    assert "## Points clés pour toute la Belgique" in text  # the national key findings stay
     # the rule, never which rule withheld this sheet (that would bound its values)
     assert "MIRIAM Huy" in text and "au moins 10 femmes" in " ".join(body.replace("\u00a0", " ").split())
     assert "groupe voisin plus petit" not in body
@@ -425,21 +446,25 @@ def _numbers(text: str) -> list[str]:
 
 
 def test_dutch_and_french_national_reports_carry_the_same_numbers(sources):
-    nl = (sources["nl"][0].parent / "national.qmd").read_text(encoding="utf-8")
-    fr = (sources["fr"][0].parent / "national.qmd").read_text(encoding="utf-8")
+    nl = (sources["nl"][0].parent / "nationaal-rapport.qmd").read_text(encoding="utf-8")
+    fr = (sources["fr"][0].parent / "rapport-national.qmd").read_text(encoding="utf-8")
     assert "1.144" in nl and "1\u202f144" in fr
     assert _numbers(nl) == _numbers(fr)
     f_nl = (sources["nl"][0].parent / "factsheet-brussel.qmd").read_text(encoding="utf-8")
-    f_fr = (sources["fr"][0].parent / "factsheet-brussel.qmd").read_text(encoding="utf-8")
+    f_fr = (sources["fr"][0].parent / "factsheet-bruxelles.qmd").read_text(encoding="utf-8")
     assert _numbers(f_nl) == _numbers(f_fr)
 
 
 def test_national_report_has_reach_tables_and_annex(sources):
-    text = (sources["fr"][0].parent / "national.qmd").read_text(encoding="utf-8")
+    text = (sources["fr"][0].parent / "rapport-national.qmd").read_text(encoding="utf-8")
     assert "| **Belgique** |" in text  # reach total row
-    assert "| Lignes lues dans les exports | 1\u202f160 |" in text  # reconciliation
-    assert "chiffres de contrôle" in text  # quarantine reason translated
-    assert "1 des 3 projets" in text  # disclosure summary
+    # the processing counts and the disclosure summary are for reviewers: their HTML page
+    assert "Lignes lues dans les exports" not in text and "provenance.html" in text
+    annex = (sources["fr"][0].parent / "provenance.qmd").read_text(encoding="utf-8")
+    assert "| Lignes lues dans les exports | 1\u202f160 |" in annex  # reconciliation
+    assert "chiffres de contrôle" in annex  # quarantine reason translated
+    assert "1 des 3 projets" in annex  # disclosure summary
+    assert "miriam-formats:\n- html" in annex or "miriam-formats: [html]" in annex
     assert "| Wallonie |" in text and "Vlaanderen" not in text  # names in the page language
     headings = [len(m.group(1)) for m in re.finditer(r"^(#+) ", text, flags=re.M)]
     assert headings and headings[0] == 2
@@ -460,9 +485,9 @@ def test_index_links_every_document(tmp_path):
     index = report.write_index(units, "2023-2024", ["nl", "fr"], tmp_path, demo=True)
     html = index.read_text(encoding="utf-8")
     assert '<html lang="nl-BE">' in html and 'lang="fr-BE"' in html
-    for href in ("nl/national.html", "fr/national.pdf", "nl/factsheet-antwerpen.pdf",
+    for href in ("nl/nationaal-rapport.html", "fr/rapport-national.pdf", "nl/factsheet-antwerpen.pdf",
                  "fr/factsheet-huy.html",
-                 "fr/factsheet-brussel.html", "nl/factsheet-brussel.pdf"):  # fmt: skip
+                 "fr/factsheet-bruxelles.html", "nl/factsheet-brussel.pdf"):  # fmt: skip
         assert f'href="{href}"' in html
     assert "nl/factsheet-huy" not in html  # Huy is French only
     assert "synthétiques" in html and "synthetische" in html
@@ -625,8 +650,13 @@ def test_statistics_formatting():
 
 
 def test_withheld_legend_names_the_threshold(sources):
-    text = (sources["nl"][0].parent / "national.qmd").read_text(encoding="utf-8")
-    assert "minder dan 10 vrouwen" in text  # the legend under the region tables (Wallonia)
+    text = (sources["nl"][0].parent / "nationaal-rapport.qmd").read_text(encoding="utf-8")
+    # the legend under each table with a "–" (the region tables: Wallonia); the rules once,
+    # correctly, in the method section: a count is 0 or at least min_count, a mean needs min_n
+    assert "::: {.legend}\n– = niet getoond" in text
+    flat = " ".join(text.split())
+    assert "een telling is 0 of minstens 5" in flat and "minstens 10 vrouwen" in flat
+    assert "minder dan 10 vrouwen" not in flat
 
 
 # --- printed numbers, thresholds, reasons, figures ---------------------------------------------
@@ -696,8 +726,9 @@ def test_a_withheld_sheet_states_the_rules_never_its_reason(tmp_path, reason):
             {"items": items, "units": units}, COHORT, INSTRUMENT, lang, tmp_path / "f", tmp_path / lang,
             min_n=10, min_count=5,
         )  # fmt: skip
-        text = next(p for p in paths if p.name == "factsheet-brussel.qmd").read_text(encoding="utf-8")
-        body = " ".join(text.split("\n---\n", 1)[1].replace("\u00a0", " ").replace("\u202f", " ").split())
+        name = "factsheet-brussel.qmd" if lang == "nl" else "factsheet-bruxelles.qmd"
+        text = next(p for p in paths if p.name == name).read_text(encoding="utf-8")
+        body = " ".join(_own_part(text).replace("\u00a0", " ").replace("\u202f", " ").split())
         assert expected in body, body[:600]
         assert not any(phrase in body for phrase in never)
         assert not re.search(r"\d,\d", body)
@@ -715,7 +746,8 @@ def test_a_published_unit_with_withheld_counts_prints_n_as_a_dash(tmp_path):
             {"items": items, "units": units}, COHORT, INSTRUMENT, lang, tmp_path / "f", tmp_path / lang,
             min_n=10, min_count=5,
         )  # fmt: skip
-        text = next(p for p in paths if p.name == "factsheet-brussel.qmd").read_text(encoding="utf-8")
+        name = "factsheet-brussel.qmd" if lang == "nl" else "factsheet-bruxelles.qmd"
+        text = next(p for p in paths if p.name == name).read_text(encoding="utf-8")
         heading = "Resultaten Brussel (n=–)" if lang == "nl" else "Résultats Bruxelles (n\u00a0=\u00a0–)"
         assert heading in text
         assert ("wordt niet getoond" if lang == "nl" else "n'est pas affiché") in text

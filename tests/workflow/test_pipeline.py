@@ -18,6 +18,8 @@ import pandas as pd
 import pytest
 from helpers import SMALL_COHORT, WIDE_COHORT
 
+from miriam.report import document_name
+
 COHORT = SMALL_COHORT["cohort"]
 pytestmark = pytest.mark.workflow
 
@@ -36,13 +38,13 @@ def test_every_expected_output_exists(build):
     assert (report / "index.html").is_file()
     for lang in ("nl", "fr"):
         for fmt in ("html", "pdf"):
-            assert (report / lang / f"national.{fmt}").stat().st_size > 1000
+            assert (report / lang / f"{document_name('national', lang)}.{fmt}").stat().st_size > 1000
     # Factsheets in the OCMW's language(s): Brussels both, Flanders nl, Wallonia fr.
     assert (report / "nl" / "factsheet-antwerpen.html").is_file()
     assert not (report / "fr" / "factsheet-antwerpen.html").exists()
     assert (report / "fr" / "factsheet-liege.pdf").is_file()
     assert (report / "nl" / "factsheet-schaarbeek.html").is_file()
-    assert (report / "fr" / "factsheet-schaarbeek.html").is_file()
+    assert (report / "fr" / "factsheet-schaerbeek.html").is_file()  # names per language
     assert (report / "nl" / "factsheet-eeklo-maldegem.html").is_file()
 
 
@@ -132,9 +134,11 @@ def _body(path: Path) -> str:
 
 def test_dutch_and_french_carry_the_same_numbers(build):
     report = _report(build)
-    for name in ("national.html", "factsheet-schaarbeek.html"):
-        nl = _numbers(_body(report / "nl" / name), "nl")
-        fr = _numbers(_body(report / "fr" / name), "fr")
+    pairs = {"national": ("nationaal-rapport.html", "rapport-national.html"),
+             "factsheet": ("factsheet-schaarbeek.html", "factsheet-schaerbeek.html")}  # fmt: skip
+    for name, (nl_name, fr_name) in pairs.items():
+        nl = _numbers(_body(report / "nl" / nl_name), "nl")
+        fr = _numbers(_body(report / "fr" / fr_name), "fr")
         assert nl == fr, f"{name}: numbers differ between NL and FR"
 
 
@@ -152,7 +156,7 @@ def test_counts_reconcile_from_raw_rows_to_the_report(build):
     units = pd.read_csv(results / "units.csv")
     national = units[units["level"] == "national"].iloc[0]
     assert national["n_women"] == per.loc["cohort", "women"]
-    national_nl = (_report(build) / "nl" / "national.html").read_text(encoding="utf-8")
+    national_nl = (_report(build) / "nl" / "nationaal-rapport.html").read_text(encoding="utf-8")
     assert f"{int(national['n_paired'])}" in national_nl
 
 
@@ -171,10 +175,10 @@ def test_the_older_instrument_and_layout_reach_the_report(build):
     results = build / "results" / WIDE_COHORT["cohort"]
     scores = pd.read_csv(results / "items.csv")
     assert {"dom_activation", "dom_childcare", "emp_total"} <= set(scores["item"])
-    national = (results / "report" / "nl" / "national.html").read_text(encoding="utf-8")
+    national = (results / "report" / "nl" / "nationaal-rapport.html").read_text(encoding="utf-8")
     assert "Sociale activering" in national
     for lang in ("nl", "fr"):
-        assert (results / "report" / lang / "national.pdf").stat().st_size > 1000
+        assert (results / "report" / lang / f"{document_name('national', lang)}.pdf").stat().st_size > 1000
 
 
 def test_the_trend_looks_back_over_the_cohorts_so_far(build):

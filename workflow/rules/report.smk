@@ -43,6 +43,9 @@ rule write_report_sources:
         ],
         scale_illustrative=config["reference"].get("leefloon_illustrative", False),
         report=config.get("report", {}),
+        # the publisher's identity (cover, back page) and the formats (the navigation's PDF link)
+        publication=config.get("publication", {}),
+        formats=config["formats"],
     script:
         "../scripts/write_report_sources.py"
 

@@ -75,6 +75,8 @@ def main(snakemake):
         strings_dir=Path(snakemake.input.strings).parent,
         # what the text may claim and the design facts it states (config `report`)
         report_cfg=dict(snakemake.params.report or {}),
+        publication=dict(snakemake.params.get("publication") or {}),
+        formats=list(snakemake.params.get("formats") or ("html", "pdf")),
     )
 
 

@@ -29,11 +29,13 @@ shortcode ``{{< meta miriam-engine >}}``: Quarto fills it from ``-M``, the pando
 from miriam.printed import Fmt
 from miriam.report.findings import comment, headline, key_findings
 from miriam.report.formatting import capitalise
+from miriam.report.publication import document_name
 from miriam.report.tables import Item, all_improved, item_rows
 from miriam.report.text import STRINGS, TEMPLATES, Text
 from miriam.report.writing import write_index, write_sources
 
 __all__ = [
+    "document_name",
     "STRINGS",
     "TEMPLATES",
     "Fmt",

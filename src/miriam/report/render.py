@@ -143,6 +143,20 @@ def _font_paths() -> tuple[list[str], bool]:
     return [], False
 
 
+def document_formats(qmd: Path, formats: Iterable[str]) -> list[str]:
+    """The formats a document is made in: `formats`, restricted by its front matter's
+    ``miriam-formats`` (the reviewers' provenance page is HTML only)."""
+    formats = list(formats)
+    only = front_matter(Path(qmd).read_text(encoding="utf-8")).get("miriam-formats")
+    return [f for f in formats if f in only] if only else formats
+
+
+def quarto_error(stderr: str) -> str:
+    """Quarto's own ``ERROR:`` lines (else the end of its output), not a stack trace."""
+    lines = [line for line in stderr.splitlines() if line.strip().startswith("ERROR")]
+    return "\n".join(lines) if lines else stderr.strip()[-2000:]
+
+
 def _pandoc(args: list[str], source: str, cwd: Path, what: str) -> bytes:
     proc = subprocess.run([pandoc_path(), *args], input=source.encode("utf-8"), capture_output=True, cwd=cwd)
     if proc.returncode != 0:
@@ -251,7 +265,7 @@ def render_pandoc(
     cache = Cache(cache_dir, "render")
     out: dict[Path, str] = {}
     document = _render_key(qmd, assets) if cache.root else ""
-    for fmt in formats:
+    for fmt in document_formats(qmd, formats):
         target = qmd.with_suffix("." + fmt)
         digest = key(document, fmt) if document else ""
         if digest and cache.get(digest, [target]):
@@ -287,12 +301,13 @@ def render_quarto(qmd_paths: list[Path], formats: Iterable[str]) -> dict[Path, s
         by_dir.setdefault(Path(qmd).parent, []).append(Path(qmd))
     for directory, docs in sorted(by_dir.items()):
         args = [binary, "render", str(directory), "-M", f"miriam-engine:{label}"]
-        args += ["--to", ",".join(to[f] for f in formats)]
+        if set(formats) != set(FORMATS):  # else each document's own formats (front matter)
+            args += ["--to", ",".join(to[f] for f in formats)]
         proc = subprocess.run(args, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise RenderError(f"quarto render failed: {proc.stderr.strip()[-2000:]}", file=str(directory))
+            raise RenderError(f"quarto render failed: {quarto_error(proc.stderr)}", file=str(directory))
         for qmd in docs:
-            for fmt in formats:
+            for fmt in document_formats(qmd, formats):
                 target = qmd.with_suffix("." + fmt)
                 if not target.exists():
                     raise RenderError(f"quarto did not write {target.name}", file=str(qmd))

@@ -424,7 +424,8 @@ def _followup_section(
     since_end, since_begin = t("national.followup_since_end"), t("national.followup_since_begin")
     header = [c["item_domain"]]
     for since in (since_end, since_begin):
-        header += [f"{since}: {t(f'national.followup_{k}')}" for k in FOLLOWUP_CHANGES]
+        sep = "\u00a0: " if t.lang == "fr" else ": "  # French: a no-break space before the colon
+        header += [f"{since}{sep}{t(f'national.followup_{k}')}" for k in FOLLOWUP_CHANGES]
     out["followup_table"] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
     declined = _select(rows, indicator="followup_domains_declined", wave="endline_to_followup")
     if not declined.empty:

@@ -4,6 +4,7 @@ _quarto.yml, stylesheet, figures), and the index pages that link every document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from miriam.printed import (
 from miriam.printed import is_missing as _missing
 from miriam.report.documents import factsheet_context, national_context, withheld_reason
 from miriam.report.formatting import md, yaml_str
+from miriam.report.publication import document_name, publication_context
 from miriam.report.tables import _as_instrument, table, unit_name
 from miriam.report.text import TEMPLATES, Text, log
 from miriam.vocab import DOC_LANG
@@ -46,6 +48,22 @@ def _environment(templates: str) -> jinja2.Environment:
 
 def render_template(name: str, context: Mapping[str, Any], templates: Path | None = None) -> str:
     return _environment(str(templates or TEMPLATES)).get_template(name).render(**context)
+
+
+_TABLE_CAPTION = re.compile(r"((?:^\|.*\n)+)\n(: .*\n)", re.M)
+
+
+def with_legends(text: str, legend: str) -> str:
+    """After every table that shows the withheld symbol "–" in a cell (and its caption), the
+    legend that explains it: the reader meets the explanation where the symbol is."""
+
+    def add(m: re.Match) -> str:
+        rows = m.group(1).splitlines()[2:]  # the body, below the header and its rule
+        if any(cell.strip() in ("–", "*–*") for row in rows for cell in row.strip().strip("|").split("|")):
+            return f"{m.group(1)}\n{m.group(2)}\n::: {{.legend}}\n{legend}\n:::\n"
+        return m.group(0)
+
+    return _TABLE_CAPTION.sub(add, text)
 
 
 def _write(path: Path, text: str) -> Path:
@@ -81,8 +99,12 @@ def write_sources(
     templates: Path | None = None,
     strings_dir: Path | None = None,
     report_cfg: Mapping | None = None,
+    publication: Mapping | None = None,
+    formats: Iterable[str] = ("html", "pdf"),
 ) -> list[Path]:
-    """Write ``national.qmd`` and ``factsheet-<project>.qmd`` (projects in `lang`) to `outdir`.
+    """Write the national report (``nationaal-rapport.qmd`` / ``rapport-national.qmd``), the
+    reviewers' provenance page (``herkomst.qmd`` / ``provenance.qmd``, HTML only) and
+    ``factsheet-<name in lang>.qmd`` (projects in `lang`) to `outdir`.
 
     `tables` holds the published tables by family (``items``, ``units``, ``shares``,
     ``distributions``, ``tests``, ``subgroups``, ``reach``) plus ``reconciliation`` and
@@ -119,7 +141,26 @@ def write_sources(
         scale_illustrative=scale_illustrative,
         report_cfg=report_cfg,
     )
-    written.append(_write(outdir / "national.qmd", render_template("national.qmd.j2", ctx, templates)))
+    national_name = document_name("national", lang)
+    provenance_name = document_name("provenance", lang)
+    formats = list(formats)
+    ctx.update(
+        publication_context(publication, t, title=t("national.title", label=ctx["label"]), label=ctx["label"])
+    )
+    ctx["provenance_href"] = f"{provenance_name}.html"
+    ctx["nav"] = _nav(t, lang, national_name, formats, other=_other_national(lang))
+    legend = t("publication.suppression.legend")
+    ctx["min_count"] = t.fmt.int(min_count) if min_count else "–"
+    written.append(
+        _write(
+            outdir / f"{national_name}.qmd",
+            with_legends(render_template("national.qmd.j2", ctx, templates), legend),
+        )
+    )
+    pctx = dict(ctx, nav=_nav(t, lang, provenance_name, ["html"], other=_other_provenance(lang)))
+    written.append(
+        _write(outdir / f"{provenance_name}.qmd", render_template("provenance.qmd.j2", pctx, templates))
+    )
     findings = ctx["findings"]
     units = table(tables, "units")
     for row in projects_in(units, lang) if not units.empty else []:
@@ -137,14 +178,60 @@ def write_sources(
             catalogue=catalogue,
             report_cfg=report_cfg,
         )
+        name = document_name("factsheet", lang, unit_name(row, lang))
+        fctx.update(
+            publication_context(
+                publication, t, title=t("factsheet.title", name=fctx["name"]), label=fctx["label"]
+            )
+        )
+        fctx["provenance_href"] = f"{provenance_name}.html"
+        fctx["national_href"] = f"{national_name}.html"
+        fctx["nav"] = _nav(t, lang, name, formats, other=_other_factsheet(row, lang), national=national_name)
         written.append(
             _write(
-                outdir / f"factsheet-{row['unit']}.qmd",
-                render_template("factsheet.qmd.j2", fctx, templates),
+                outdir / f"{name}.qmd",
+                with_legends(render_template("factsheet.qmd.j2", fctx, templates), legend),
             )
         )
     log.info("%s: %d report sources written to %s", lang, len(written), outdir)
     return written
+
+
+def _nav(
+    t: Text, lang: str, name: str, formats: list[str], *, other: str | None, national: str | None = None
+) -> list[dict[str, str]]:
+    """The HTML's navigation bar of one document: the index, the national report (from a
+    factsheet), this document's PDF, and the same document in the other language (or, when
+    there is none, the other language's part of the index)."""
+    links = [{"href": "../index.html", "label": t("publication.nav.index")}]
+    if national:
+        links.append({"href": f"{national}.html", "label": t("publication.nav.national")})
+    if "pdf" in formats:
+        links.append({"href": f"{name}.pdf", "label": t("publication.nav.pdf")})
+    if other:
+        links.append({"href": other, "label": t("other_language_name"), "lang": other_lang(lang)})
+    return links
+
+
+def other_lang(lang: str) -> str:
+    return next((o for o in LANGUAGES if o != lang), lang)
+
+
+def _other_national(lang: str) -> str:
+    o = other_lang(lang)
+    return f"../{o}/{document_name('national', o)}.html"
+
+
+def _other_provenance(lang: str) -> str:
+    o = other_lang(lang)
+    return f"../{o}/{document_name('provenance', o)}.html"
+
+
+def _other_factsheet(row: pd.Series, lang: str) -> str:
+    o = other_lang(lang)
+    if o in unit_languages(row):
+        return f"../{o}/{document_name('factsheet', o, unit_name(row, o))}.html"
+    return f"../index.html#{o}"
 
 
 def _other_cohort_links(others: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
@@ -202,7 +289,10 @@ def write_index(
                     "why": ""
                     if published
                     else t(f"index.not_published.{withheld_reason(row)}", **thresholds),
-                    "href": {f: f"{lang}/factsheet-{row['unit']}.{f}" for f in formats},
+                    "href": {
+                        f: f"{lang}/{document_name('factsheet', lang, unit_name(row, lang))}.{f}"
+                        for f in formats
+                    },
                 }
             )
         sheets.sort(key=lambda s: (s["name"].casefold(), s["id"]))
@@ -211,7 +301,8 @@ def write_index(
                 "lang": lang,
                 "doc_lang": DOC_LANG[lang],
                 "t": t,
-                "national": {f: f"{lang}/national.{f}" for f in formats},
+                "national": {f: f"{lang}/{document_name('national', lang)}.{f}" for f in formats},
+                "provenance": f"{lang}/{document_name('provenance', lang)}.html",
                 "sheets": sheets,
                 "other": [o for o in languages if o != lang],
                 "cohorts": others,
