@@ -38,6 +38,7 @@ from miriam.disclosure.cells import (
     statistic_columns,
 )
 from miriam.disclosure.rules import BY_SETTING, PRIMARY, REASONS, TEST_DECIMALS
+from miriam.indicators.stats import TEST_COLUMNS
 from miriam.printed import round_half_up
 
 LOG_COLUMNS = ["table", "level", "unit", "key", "columns", "reason", "rule"]
@@ -372,20 +373,7 @@ def disclose(
 
 #: Statistics of the second moment of the differences: with a parent's and the siblings', they
 #: bound a withheld unit's sum of squares, and with it its mean (|mean| <= sqrt(sum d^2 / n)).
-SECOND_MOMENTS = (
-    "sd_diff",
-    "se_diff",
-    "ci_low",
-    "ci_high",
-    "t",
-    "p",
-    "p_holm",
-    "wilcoxon_v",
-    "wilcoxon_p",
-    "wilcoxon_p_holm",
-    "cohen_dz",
-    "rank_biserial",
-)
+SECOND_MOMENTS = tuple(c for c in TEST_COLUMNS[TEST_COLUMNS.index("sd_diff") :] if c != "df")
 
 
 def _hide_second_moments(
