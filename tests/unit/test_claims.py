@@ -227,7 +227,8 @@ def test_no_generated_sentence_claims_what_its_test_does_not_support(tmp_path):
         bad, read = check_sources(directory, lang, INSTRUMENT, tests)
         assert read > 100
         assert not bad, "\n".join(f"{v.document}: {v.why}: {v.sentence}" for v in bad)
-        national = (directory / "national.qmd").read_text(encoding="utf-8")
+        name = {"nl": "nationaal-rapport", "fr": "rapport-national"}[lang]
+        national = (directory / f"{name}.qmd").read_text(encoding="utf-8")
         # the check is not vacuous: supported claims are made, the unclear ones said so
         claimed = [
             s for s in sentences(national) if ("duidelijk vooruit" in s or "progressent nettement" in s)

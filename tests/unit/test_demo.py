@@ -410,8 +410,10 @@ def test_full_demo_writes_every_declared_export_and_nothing_else(full_demo, demo
     root, paths = full_demo
     declared = sorted(str(root / export.path) for export in demo_cohort.exports)
     assert sorted(map(str, paths)) == declared and len(declared) == 6  # 4 programme-year, 2 follow-up
-    written = sorted(str(p) for p in root.rglob("*") if p.is_file())
+    # and beside them only the marker that tells ingest they are the generator's
+    written = sorted(str(p) for p in root.rglob("*") if p.is_file() and p.name != "DEMO-GENERATED.json")
     assert written == declared
+    assert len([p for p in root.rglob("DEMO-GENERATED.json")]) == 1
 
 
 @pytest.mark.slow

@@ -32,7 +32,7 @@ INDICATOR_CATALOGUE = "config/indicators.yaml"
 PUBLICATION_PLAN = "config/publication.yaml"
 # The catalogue's age subgroups must follow the configured cut: checked before any job runs.
 miriam_config.check_age_group_labels(
-    miriam_config.load_catalogue(INDICATOR_CATALOGUE),
+    miriam_config.load_catalogue(INDICATOR_CATALOGUE, "config/instruments"),
     config["generalise"]["age_group_cut"],
     INDICATOR_CATALOGUE,
 )
