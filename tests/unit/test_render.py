@@ -70,20 +70,26 @@ def test_engine_label_names_versions():
 @pytest.mark.slow
 def test_outputs_and_engine(rendered):
     names = sorted(p.name for p in rendered)
-    assert names == [
-        "factsheet-brussel.html",
-        "factsheet-brussel.pdf",
-        "national.html",
-        "national.pdf",
+    assert names == [  # names per language: the Dutch report, the French factsheet
+        "factsheet-bruxelles.html",
+        "factsheet-bruxelles.pdf",
+        "nationaal-rapport.html",
+        "nationaal-rapport.pdf",
     ]
     assert set(rendered.values()) == {"pandoc"}
 
 
 @pytest.mark.slow
 def test_html_is_self_contained_and_accessible(rendered):
-    html = next(p for p in rendered if p.name == "factsheet-brussel.html").read_text(encoding="utf-8")
+    html = next(p for p in rendered if p.name == "factsheet-bruxelles.html").read_text(encoding="utf-8")
     assert '<html lang="fr-BE">' in html
-    assert not re.search(r'(src|href)="(?!data:|#|https?:)[^"]+', html)  # nothing external
+    # nothing it needs lies outside it (images, styles); links to the other documents are navigation
+    assert not re.search(r'src="(?!data:|#|https?:)[^"]+', html)
+    assert not re.search(r'<link\b[^>]*href="(?!data:)', html)
+    assert all(
+        re.search(r"\.(html|pdf)(#.*)?$", link)
+        for link in re.findall(r'href="(?!data:|#|https?:|mailto:)([^"]+)"', html)
+    )
     assert 'src="data:image/svg+xml' in html and "<style" in html
     assert 'alt="Alt fr brussel domain' in html  # the figure's alt text
     assert "<thead>" in html and "<th" in html  # tables have header rows
@@ -96,7 +102,7 @@ def test_html_is_self_contained_and_accessible(rendered):
 
 @pytest.mark.slow
 def test_pdf_is_a4_with_running_header_on_every_page(rendered, sources):
-    pdf = next(p for p in rendered if p.name == "national.pdf").read_bytes()
+    pdf = next(p for p in rendered if p.name == "nationaal-rapport.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     assert re.search(rb"/MediaBox ?\[0 0 595\.2\d* 841\.8\d*\]", pdf)  # A4 in points
     assert b"/FontFile2" in pdf  # fonts embedded
@@ -148,9 +154,9 @@ def test_quarto_renders_the_same_sources(sources, tmp_path):
     shutil.copytree(sources["fr"][0].parent, project)
     out = render.render_all(sorted(project.glob("*.qmd")), ["html", "pdf"], engine="quarto")
     assert set(out.values()) == {"quarto"}
-    html = (project / "national.html").read_text(encoding="utf-8")
+    html = (project / "rapport-national.html").read_text(encoding="utf-8")
     assert 'lang="fr-BE"' in html and "Réalisé avec Quarto" in html
-    assert (project / "national.pdf").read_bytes().startswith(b"%PDF")
+    assert (project / "rapport-national.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_a_page_whose_resource_is_missing_is_an_error_not_a_page(tmp_path, monkeypatch):

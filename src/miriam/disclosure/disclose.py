@@ -38,7 +38,6 @@ from miriam.disclosure.cells import (
     statistic_columns,
 )
 from miriam.disclosure.rules import BY_SETTING, PRIMARY, REASONS, TEST_DECIMALS
-from miriam.indicators.stats import TEST_COLUMNS
 from miriam.printed import round_half_up
 
 LOG_COLUMNS = ["table", "level", "unit", "key", "columns", "reason", "rule"]
@@ -373,7 +372,7 @@ def disclose(
 
 #: Statistics of the second moment of the differences: with a parent's and the siblings', they
 #: bound a withheld unit's sum of squares, and with it its mean (|mean| <= sqrt(sum d^2 / n)).
-SECOND_MOMENTS = tuple(c for c in TEST_COLUMNS[TEST_COLUMNS.index("sd_diff") :] if c != "df")
+SECOND_MOMENTS = tuple(c for c in TEST_DECIMALS if c != "mean_diff")  # the annex's statistics
 
 
 def _hide_second_moments(
