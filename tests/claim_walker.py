@@ -39,7 +39,10 @@ GROUP_WORDS = {
     "nl": {"domain": "levensdomeinen", "empowerment": "empowermentindicatoren"},
     "fr": {"domain": "domaines de vie", "empowerment": "indicateurs d'empowerment"},
 }
-EVERY = {"nl": r"(?:elk van de|alle) \w+ {noun}", "fr": r"(?:chacun des|pour les|tous les|toutes les) \w+ {noun}"}
+EVERY = {
+    "nl": r"(?:elk van de|alle) \w+ {noun}",
+    "fr": r"(?:chacun des|pour les|tous les|toutes les) \w+ {noun}",
+}
 K_OF = {"nl": r"(\d+) van de (\d+) {noun}", "fr": r"(\d+) des (\d+) {noun}"}
 
 
