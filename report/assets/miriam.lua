@@ -94,7 +94,8 @@ local function cover_title(div)
       pandoc.RawBlock('typst', ']'),
     }
   end
-  return h
+  -- HTML: the page's one <h1> is the title block already; the cover repeats the title as text
+  return pandoc.Div({pandoc.Para(inlines)}, pandoc.Attr('', {'cover-title'}))
 end
 
 local function box(div, class)
