@@ -370,3 +370,15 @@ def run_workflow(work: Path, *args: str, timeout: int = 900) -> subprocess.Compl
         timeout=timeout,
         cwd=work,
     )
+
+
+#: The 2018-2019 wide export's header, as exports.md gives it.
+WIDE_2018_HEADER = (
+    ["OCMW", "RRN", "VOORNAAM", "NAAM", "GEBDAT", "AANTAL_KIND", "GEBJAREN_KIND"]
+    + ["GEBOORTELAND_GROEP", "OPLEIDING"]
+    + [f"DOM_{d}" for d in range(1, 11)]
+    + [f"EMP{k}" for k in range(1, 15)]
+    + [f"END_DOM_{d}" for d in range(1, 11)]
+    + [f"END_EMP_{k}" for k in range(1, 15)]
+    + ["EMP_TOT", "END_EMP_TOT"]
+)

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from helpers import ROOT, WIDE_INSTRUMENT_PATH
+from helpers import ROOT, WIDE_2018_HEADER, WIDE_INSTRUMENT_PATH
 
 from miriam import config as miriam_config
 from miriam import ingest
@@ -21,15 +21,7 @@ from miriam.protect import children
 from miriam.provenance import verification
 from miriam_tools import scaffold
 
-HEADER = (
-    ["OCMW", "RRN", "VOORNAAM", "NAAM", "GEBDAT", "AANTAL_KIND", "GEBJAREN_KIND"]
-    + ["GEBOORTELAND_GROEP", "OPLEIDING"]
-    + [f"DOM_{d}" for d in range(1, 11)]
-    + [f"EMP{k}" for k in range(1, 15)]
-    + [f"END_DOM_{d}" for d in range(1, 11)]
-    + [f"END_EMP_{k}" for k in range(1, 15)]
-    + ["EMP_TOT", "END_EMP_TOT"]
-)
+HEADER = WIDE_2018_HEADER
 
 
 @pytest.fixture(scope="module")

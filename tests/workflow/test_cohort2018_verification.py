@@ -21,21 +21,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from helpers import TEST_KEY, make_nrn, run_workflow, write_project
+from helpers import TEST_KEY, WIDE_2018_HEADER, make_nrn, run_workflow, write_project
 from scipy import stats
 
 COHORT = "cirtes-2018"
 CITIES = {"Antwerpen": ("11002", "flanders"), "Luik": ("62063", "wallonia"), "Bergen": ("53053", "wallonia")}
 AGE_REFERENCE = date(2018, 11, 1)  # the default: the first day of the baseline measurement
-HEADER = (
-    ["OCMW", "RRN", "VOORNAAM", "NAAM", "GEBDAT", "AANTAL_KIND", "GEBJAREN_KIND"]
-    + ["GEBOORTELAND_GROEP", "OPLEIDING"]
-    + [f"DOM_{d}" for d in range(1, 11)]
-    + [f"EMP{k}" for k in range(1, 15)]
-    + [f"END_DOM_{d}" for d in range(1, 11)]
-    + [f"END_EMP_{k}" for k in range(1, 15)]
-    + ["EMP_TOT", "END_EMP_TOT"]
-)
+HEADER = WIDE_2018_HEADER
 COUNTRY = {1: "belgium", 2: "eu", 3: "north_africa_arab", 4: "other_africa", 5: "other"}
 EDUCATION = {
     1: "none",

@@ -1,27 +1,25 @@
 """The audit: attack the published tables and measure how well each withheld value survives.
 
 For every withheld value the audit computes the tightest interval [lower, upper] that the
-published numbers prove, by linear programming (HiGHS, through its own Python interface), and compares
-its width with the protection required (docs/disclosure.md). It sees the published families as
-the same cells and relations as the suppression does (:mod:`miriam.disclosure.cells`). The attacker is
-given:
+published numbers prove (:mod:`miriam.disclosure.solver`: linear programs on HiGHS, and whole
+numbers by branch and bound where a count's optimum is fractional), and compares its width
+with the protection required (docs/disclosure.md). It sees the published families as the same
+cells and relations as the suppression does (:mod:`miriam.disclosure.cells`). The attacker is
+given what is public, and more:
 
-- every published number, with the interval its rounding allows: counts exact, means
-  +- half a unit of their last decimal (the statistical annex prints the mean difference with
-  two decimals: that tighter interval is used);
-- the relations: a count at a parent is the sum of its children's, across units, subgroup
-  values and categories; ``n_paired * mean`` likewise; ``mean_diff = mean_endline -
-  mean_baseline``; the inequalities between the counts of a unit (paired <= baseline <= women);
-- the reasons: a count withheld by the primary rule lies in [1, min_count - 1], and the
-  attacker is credited with knowing exactly which counts those are; other withheld counts are
-  at least min_count (a share or distribution below min_n: at least 0); ``n_below_min_n``
-  bounds an item's n_paired below min_n; every mean lies in the score range;
+- every published number, with the interval its rounding allows: counts exact, means +- half a
+  unit of their last decimal (the annex's mean difference: two decimals), a percentage of a
+  known n as the whole numbers that round to it;
+- the relations: sums along the hierarchy, across subgroup values, categories and gaps;
+  ``n_paired * mean`` likewise; ``mean_diff = mean_endline - mean_baseline``; the
+  inequalities between the counts of a unit; the identities between a share's n and a unit
+  count;
+- the public rules, not the reasons (none is published): a withheld count is at least 1, or 0
+  where another withheld cell or the min_n rule can hide a zero; every mean lies in the score
+  range;
 - every n_paired, even withheld ones (the true ones when ``private`` is given). Knowing more
   can only narrow the attacker's interval, so this keeps the audit on the safe side and the
   weighted sums of means linear.
-
-Counts are relaxed to reals (then the bounds are rounded inwards to integers); an attacker who
-solves the integer problem may do slightly better, see docs/disclosure.md.
 """
 
 from __future__ import annotations
