@@ -49,6 +49,7 @@ Findings (each a string naming table, unit, key and interval):
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -317,6 +318,8 @@ class Attack:
                 self._distributions(t[name], name)
         if "followup" in t:
             self._followup_identity(t["followup"])
+        if "children" in t and "distributions" in t:
+            self._children(t["children"], t["distributions"])
         if "tests" in t:
             self._tests(t["tests"])
         if "reach" in t:
@@ -496,6 +499,39 @@ class Attack:
             equal = rows["n"].notna().all() and set(domains["n"].dropna()) == set(rows["n"].dropna())
             equal = equal and domains["n"].notna().all()
             self.p.add(dict(terms), 0 if equal else -np.inf, 0)
+
+    def _children(self, children: pd.DataFrame, distributions: pd.DataFrame) -> None:
+        """Children (not women) per age band, nationally: what an analyst knows of the women
+        counts beside them. All children >= sum_k k x (women with k children), the open top
+        category ("4+") counted at its lower bound; a band's children >= the women with a child
+        in the band of the same label, and at least one such woman when it has a child."""
+        for unit, rows in children.groupby("unit"):
+            if rows["count"].isna().any():
+                continue  # withheld: nothing to use
+            total = float(rows["count"].sum())
+            mothers = distributions[
+                (distributions["unit"] == unit) & (distributions["indicator"] == "n_children")
+            ]
+            terms: dict[int, float] = defaultdict(float)
+            for row in mothers.to_dict("records"):
+                k = int(re.match(r"\d+", str(row["category"])).group())
+                terms[
+                    self.cells[("distributions", unit, "n_children", row["wave"], row["category"], "count")]
+                ] += k
+            if terms:
+                self.p.add(dict(terms), -np.inf, total)
+            bands = distributions[
+                (distributions["unit"] == unit) & (distributions["indicator"] == "children_age_bands")
+            ]
+            for row in bands.to_dict("records"):
+                same = rows[rows["category"].astype(str) == str(row["category"])]
+                if same.empty:
+                    continue
+                kids = float(same["count"].iloc[0])
+                var = self.cells[
+                    ("distributions", unit, "children_age_bands", row["wave"], row["category"], "count")
+                ]
+                self.p.add({var: 1}, min(kids, 1), kids)
 
     def _tests(self, tests: pd.DataFrame) -> None:
         n_col = next((c for c in ("n", "n_paired") if c in tests), None)

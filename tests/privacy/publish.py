@@ -148,6 +148,9 @@ def publish_small_cohort(spec: dict[str, Any], root: Path) -> Path:
     for family in families:
         inputs[family] = str(private / f"{family}.parquet")
         io.write_table(tables[family], inputs[family])
+    # the children table: an input of the rule outside the cell model (its own rule)
+    inputs["children"] = str(private / "children.parquet")
+    io.write_table(indicators.children_family(protected), inputs["children"])
     reconciliation = clean.reconcile(rows, responses, quarantine, issues)
     if clean_publishes_reconciliation():  # what rule clean_responses writes to results/
         io.write_csv(reconciliation, results / "reconciliation.csv")

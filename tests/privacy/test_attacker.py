@@ -253,3 +253,39 @@ def test_no_withheld_value_narrowed_in_random_small_hierarchies(tmp_path_factory
     root: Path = tmp_path_factory.mktemp("cohort")
     _, found = attack_cohort(spec, root)
     assert not found, spec_yaml(spec) + "\n".join(found[:40])
+
+
+# --- the children table (children, not women: its own rule, miriam.disclosure.children) -------------
+
+
+def mothers_of_few_large_families() -> dict:
+    """20 women of one OCMW: 15 with one child, 3 with two and 2 with three, so the counts of
+    women with two and with three children are withheld (3 and 2) while their sum (5) is known;
+    every age band has its children from 0 or at least 5 women."""
+    years = {1: "2020", 2: "2015, 2020", 3: "2015, 2020, 2020"}
+    out = women(ANTWERPEN, 20)
+    for woman, k in zip(out, [1] * 15 + [2] * 3 + [3] * 2, strict=True):
+        woman["baseline"] = woman["baseline"] | {"n_children": str(k), "children_birth_years": years[k]}
+    return {"projects": single(ANTWERPEN), "women": out}
+
+
+def test_9a_children_beside_withheld_counts_of_mothers(tmp_path):
+    """All children = sum k x women with k children: next to the withheld 3 and 2 (known sum 5)
+    the children's total pins them, so the rule withholds the children table."""
+    folder, found = attack_cohort(mothers_of_few_large_families(), tmp_path)
+    check(found)
+    assert folder is not None
+    assert pd.read_csv(folder / "children.csv")["count"].isna().all()
+    log = pd.read_csv(tmp_path / "qa" / folder.name / "disclosure_log.csv")
+    assert log.loc[log["table"] == "children", "reason"].tolist() == ["related_withheld"]
+
+
+def test_9b_without_its_rule_the_children_table_gives_withheld_counts_away(tmp_path, monkeypatch):
+    """The attacker is not the rule's echo: published anyway, the children's total narrows the
+    withheld counts of women with two and with three children."""
+    from miriam.disclosure import children
+
+    monkeypatch.setattr(children, "_failed_rule", lambda *args, **kwargs: None)
+    folder, found = attack_cohort(mothers_of_few_large_families(), tmp_path)
+    assert folder is not None and pd.read_csv(folder / "children.csv")["count"].notna().all()
+    assert any("n_children" in f and "narrowed count" in f for f in found), found

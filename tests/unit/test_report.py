@@ -895,3 +895,37 @@ def test_the_trend_section_needs_two_cohorts():
     assert "2022-2023" in both["trend_reach"] and "2023-2024" in both["trend_reach"]
     assert "1.141" in both["trend_reach"]
     assert "+1,5" in both["trend_scores"] and "+1,7" in both["trend_scores"]
+
+
+@pytest.mark.parametrize(
+    "lang, caption, label",
+    [
+        ("nl", "Kinderen naar leeftijd", "Geen geboortejaar"),
+        ("fr", "Enfants par âge", "Sans année de naissance"),
+    ],  # fmt: skip
+)
+def test_children_table_is_printed_as_tabel_11_children_not_women(lang, caption, label):
+    counts = {"0-2": 12, "3-5": 10, "6-12": 9, "12-15": 5, "15-18": 0, "18+": 0, "no_birth_year": 4}
+    children = pd.DataFrame(
+        [
+            {
+                "level": "national",
+                "unit": "BE",
+                "indicator": "children_age",
+                "wave": "baseline",
+                "category": c,
+                "n": 40,
+                "count": v,
+                "pct": 100 * v / 40,
+                "multi": False,
+            }
+            for c, v in counts.items()
+        ]  # fmt: skip
+    )
+    t = report.Text(lang)
+    blocks = sections._profile_section({"children": children}, CATALOGUE, INSTRUMENT, t)
+    assert [b["caption"] for b in blocks] == [f"{caption} ({t.n(40)})"]  # n: the 40 children
+    table = blocks[0]["table"]
+    assert label in table and "| 12 " in table and "30" in table  # 12 of 40 children = 30 %
+    assert table.index("0-2") < table.index("6-12") < table.index(label)  # the bands in order
+    assert blocks[0]["note"]  # says the n counts children

@@ -3,6 +3,8 @@
 # reviewers only: qa/<cohort>/ (owner-only), never published.
 # File names: the score family is published as items.{parquet,csv}.
 PUBLISHED_NAME = {family: family for family in INDICATOR_FAMILIES} | {"scores": "items"}
+# The children table (children, not women: Tabel 11 of the 2018-2019 report) is published by a
+# rule of its own, national only and all or nothing (miriam.disclosure.children).
 
 
 rule disclose_indicators:
@@ -11,6 +13,7 @@ rule disclose_indicators:
             family: f"private/{{cohort}}/indicators/{family}.parquet"
             for family in INDICATOR_FAMILIES
         },
+        children="private/{cohort}/indicators/children.parquet",
         instrument=get_instrument,
         dictionary=DATA_DICTIONARY,
         reconciliation=rules.clean_responses.output.reconciliation,
@@ -29,6 +32,13 @@ rule disclose_indicators:
             )
             for family in INDICATOR_FAMILIES
         },
+        children="results/{cohort}/children.parquet",
+        children_csv=report(
+            "results/{cohort}/children.csv",
+            caption="../report/children.rst",
+            category="Indicators",
+            subcategory="{cohort}",
+        ),
         disclosure_log=report(
             "qa/{cohort}/disclosure_log.csv",
             caption="../report/disclosure_log.rst",

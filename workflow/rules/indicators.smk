@@ -11,10 +11,10 @@ INDICATOR_FAMILIES = [
     # the same for every cohort, and one gate (one audit) publishes every family.
     "followup",
 ]
-# Computed but not (yet) published: the children table (children per age band, n = children:
-# Tabel 11 of the 2018-2019 report). The disclosure audit assumes that a distribution's n is
-# at most its unit's women, which a count of children is not, so it stays in the private zone
-# and goes to the verification build only (docs/stages/indicators.md).
+# Outside the cell model of disclosure control: the children table (children per age band,
+# n = children: Tabel 11 of the 2018-2019 report). The cell model assumes that a count is at
+# most its unit's women, which a count of children is not, so rule disclose_indicators
+# publishes it by a rule of its own, national only and all or nothing (docs/disclosure.md).
 PRIVATE_FAMILIES = ["children"]
 
 

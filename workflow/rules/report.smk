@@ -10,6 +10,7 @@ rule write_report_sources:
         subgroups=rules.disclose_indicators.output.subgroups,
         reach=rules.disclose_indicators.output.reach,
         followup=rules.disclose_indicators.output.followup,
+        children=rules.disclose_indicators.output.children,
         processing=rules.disclose_indicators.output.processing,
         manifest=rules.write_manifest.output[0],
         trend_reach=rules.compute_trend.output.reach,

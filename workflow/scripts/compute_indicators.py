@@ -20,8 +20,8 @@ def main(snakemake):
         cohort.projects,
         cohort.first_year,
     )
-    # The children table: private (and in the verification build) until the disclosure step
-    # can audit a table whose n counts children, not women (docs/stages/indicators.md).
+    # The children table (n counts children, not women): a rule of its own publishes it
+    # (miriam.disclosure.children); the verification build has it in full.
     tables["children"] = indicators.children_family(
         protected, snakemake.params.generalise.get("children_table_bands")
     )

@@ -1,9 +1,11 @@
 """Rule disclose_indicators: suppression, then the audit that attacks it (docs/disclosure.md).
 
-Every named input but the instrument and the data dictionary is an indicator family; each
-has two named outputs, `<family>` (Parquet) and `<family>_csv`; the data dictionary describes
-every published column. The published tables are written only after the
-audit has found nothing recoverable; the audit report and the log never hold a value.
+Every named input but the instrument, the data dictionary, the reconciliation, the plan and
+the children table is an indicator family; each has two named outputs, `<family>` (Parquet)
+and `<family>_csv`; the data dictionary describes every published column. The children table
+(children, not women, per age band) has a rule of its own (miriam.disclosure.children), on
+the distributions as published. The published tables are written only after the audit has
+found nothing recoverable; the audit report and the log never hold a value.
 """
 
 import logging
@@ -11,10 +13,11 @@ import logging
 import pandas as pd
 
 from miriam import config, io
-from miriam.disclosure import audit, cells, dictionary, disclose, processing, publication
+from miriam.disclosure import audit, cells, children, dictionary, disclose, processing, publication
 from miriam.provenance import logs
 
-NOT_TABLES = {"instrument", "dictionary", "reconciliation", "plan"}  # named inputs that are not families
+# named inputs that are not families of the cell model
+NOT_TABLES = {"instrument", "dictionary", "reconciliation", "plan", "children"}
 PUBLISHED_NAME = {"scores": "items"}  # the file name of a family, where it differs
 
 
@@ -38,10 +41,19 @@ def main(snakemake):
     suppress = list(getattr(snakemake.params, "suppress", []) or [])
     published, log = disclose.disclose(tables, **thresholds, hidden=hidden, suppress=suppress)
     publication.check_coverage(published, cells.build(published), plan)
+    kids, kids_log = children.publish_children(
+        io.read_table(snakemake.input.children),
+        published["distributions"],
+        min_n=thresholds["min_n"],
+        min_count=thresholds["min_count"],
+        pct_decimals=thresholds["pct_decimals"],
+    )
+    log = pd.concat([log, kids_log], ignore_index=True) if len(kids_log) else log
     result = audit.audit(published, **thresholds, private=tables)
     io.write_csv(log, snakemake.output.disclosure_log)
     io.write_csv(audit.report(result), snakemake.output.audit)
     audit.check_audit(result)  # a DisclosureError fails the rule with the cell it names
+    published["children"] = publication.apply_plan({"children": kids}, plan)[0]["children"]
     spec = config.load_yaml(snakemake.input.dictionary)
     named = {PUBLISHED_NAME.get(name, name): table for name, table in published.items()}
     io.write_csv(

@@ -1,7 +1,8 @@
 """Rule write_report_sources: published tables -> Quarto sources (.qmd) for one language.
 
 Named inputs: the published families ``scores`` (the items table: Snakemake reserves the name
-``items``), ``units``, ``shares``, ``distributions``, ``tests``, ``subgroups``, ``reach``;
+``items``), ``units``, ``shares``, ``distributions``, ``tests``, ``subgroups``, ``reach``,
+``followup``, ``children``;
 ``processing`` (CSV: the published processing counts), ``manifest`` (JSON), ``trend_reach`` and
 ``trend_scores``, the indicator ``catalogue``, the ``figures`` directory (and the cohort-wide
 ``programme_figures``: scale and trend charts), the ``cohort`` and
@@ -17,7 +18,7 @@ import pandas as pd
 from miriam import config, io, report
 from miriam.provenance import logs
 
-FAMILIES = ("units", "shares", "distributions", "tests", "subgroups", "reach", "followup")
+FAMILIES = ("units", "shares", "distributions", "tests", "subgroups", "reach", "followup", "children")
 
 
 def _path(snakemake, name):

@@ -10,6 +10,11 @@ indicator, wave, category, n, count, pct, multi) with indicator `children_age`: 
 number of children of the unit, count the children in the band, pct = count / n. Every child
 is in exactly one category, so the categories add up to n (multi = false) and disclosure
 control (cells.table_kind: "distributions") suppresses it like any profile table.
+
+`women` is the number of women with at least one child in the category (the contributors):
+a count of children is not a count of women (five children may be one woman's), so the
+children's own disclosure rule (:mod:`miriam.disclosure.children`) decides on the women behind
+each count. The publication plan does not list it: it never reaches results/.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import pandas as pd
 from miriam.config.settings import NO_BIRTH_YEAR
 
 INDICATOR = "children_age"
-COLUMNS = ["level", "unit", "indicator", "wave", "category", "n", "count", "pct", "multi"]
+COLUMNS = ["level", "unit", "indicator", "wave", "category", "n", "count", "pct", "multi", "women"]
 
 
 def band_of(age: int, bands: list[dict]) -> str:
@@ -61,17 +66,21 @@ def children_table(
     if "children_bands" not in home:
         return pd.DataFrame(columns=COLUMNS)
     per_child = home[[*levels.values(), "children_bands"]].dropna(subset=["children_bands"])
-    per_child = per_child.assign(category=per_child["children_bands"].str.split("|")).explode("category")
+    per_child = per_child.assign(
+        woman=range(len(per_child)), category=per_child["children_bands"].str.split("|")
+    ).explode("category")
     records = []
     for level, column in levels.items():
-        counts = per_child.groupby([column, "category"]).size().unstack(fill_value=0)
-        counts = counts.reindex(columns=categories, fill_value=0)
+        grouped = per_child.groupby([column, "category"])
+        counts = grouped.size().unstack(fill_value=0).reindex(columns=categories, fill_value=0)
+        women = grouped["woman"].nunique().unstack(fill_value=0).reindex(columns=categories, fill_value=0)
         for unit, row in counts.iterrows():
             n = int(row.sum())
             for category in categories:
                 count = int(row[category])
                 records.append({"level": level, "unit": str(unit), "indicator": INDICATOR,
                                 "wave": "baseline", "category": category, "n": n, "count": count,
-                                "pct": 100.0 * count / n if n else float("nan"), "multi": False})  # fmt: skip
+                                "pct": 100.0 * count / n if n else float("nan"), "multi": False,
+                                "women": int(women.at[unit, category])})  # fmt: skip
     table = pd.DataFrame(records, columns=COLUMNS)
-    return table.astype({"n": "int64", "count": "int64", "multi": "bool"})
+    return table.astype({"n": "int64", "count": "int64", "multi": "bool", "women": "int64"})

@@ -268,7 +268,9 @@ def _profile_section(
                 {
                     "table": tbl,
                     "caption": f"{indicator_label(catalogue, indicator, t)} ({n})",
-                    "note": spec.get("definition", {}).get(t.lang, "") if spec.get("multi") else "",
+                    "note": spec.get("definition", {}).get(t.lang, "")
+                    if spec.get("multi")
+                    else typography(t.s.get("notes", {}).get(indicator, ""), t.lang),
                 }
             )
     return blocks

@@ -135,14 +135,18 @@ def all_improved(rows: list[Item]) -> bool:
 
 #: Families of published tables the report reads (``results/<cohort>/<family>.parquet``), plus
 #: the processing counts. Any may be missing or empty: its sections are then left out.
-FAMILIES = ("items", "units", "shares", "distributions", "tests", "subgroups", "reach", "followup")
+FAMILIES = ("items", "units", "shares", "distributions", "tests", "subgroups", "reach", "followup",
+            "children")  # fmt: skip
 
 #: A subgroup "starts lower and gains more" only when the gaps between the mean over the domains
 #: of its two values are at least this large (points), so rounding noise is no finding.
 SUBGROUP_GAP = 0.2
 
-PROFILE = ("age_band", "n_children", "children_age_bands", "birth_country_group", "diploma",
-           "diploma_recognised", "language_groups")  # fmt: skip
+PROFILE = ("age_band", "n_children", "children_age_bands", "children_age", "birth_country_group",
+           "diploma", "diploma_recognised", "language_groups")  # fmt: skip
+#: The profile rows whose table is not `distributions` (children_age: children, not women,
+#: per age band; Tabel 11 of the 2018-2019 report, published by its own rule).
+PROFILE_FAMILY = {"children_age": "children"}
 
 KNOWLEDGE = ("learned_health", "learned_leisure", "learned_benefits", "learned_parenting",
              "learned_housing")  # fmt: skip
@@ -186,7 +190,8 @@ def share_pct(tables: Mapping, indicator: str, wave: str, **where: str) -> float
 
 
 def distribution(tables: Mapping, indicator: str, level: str = "national", unit: str = "BE") -> pd.DataFrame:
-    return _select(table(tables, "distributions"), level=level, unit=unit, indicator=indicator)
+    family = PROFILE_FAMILY.get(indicator, "distributions")
+    return _select(table(tables, family), level=level, unit=unit, indicator=indicator)
 
 
 def catalogue_spec(catalogue: Mapping | None, indicator: str) -> dict[str, Any]:
