@@ -68,6 +68,12 @@ def round_half_up(value: Any, places: int = 1) -> Any:
     return float(_quantize(value, places))
 
 
+def rounded(value: Any, places: int) -> Decimal:
+    """Half up at `places` decimals, as the number is printed (a Decimal: printed numbers are
+    compared exactly): rounded(5.255, 2) -> 5.26. :func:`round1` is its one-decimal case."""
+    return _quantize(value, places)
+
+
 def round1(value: Any) -> Decimal:
     """Half up to one decimal: 5.25 -> 5.3, and -0.04 -> 0.0 (no "-0,0")."""
     return _quantize(value, 1)

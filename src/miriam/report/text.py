@@ -65,12 +65,16 @@ def _plural_form(match: re.Match, values: Mapping[str, Any]) -> str:
 
 
 class Text:
-    """Strings of one language with dotted look-up and formatting: ``t("findings.reach", ...)``."""
+    """Strings of one language with dotted look-up and formatting: ``t("findings.reach", ...)``.
+    Numbers are printed at the cohort's published `precision` (``{mean, pct}``: decimals of
+    means and percentages, :meth:`miriam.printed.Fmt.of`), like its tables."""
 
-    def __init__(self, lang: str, strings_dir: Path | None = None):
+    def __init__(
+        self, lang: str, strings_dir: Path | None = None, precision: Mapping[str, Any] | None = None
+    ):
         self.lang = lang
         self.s = load_strings(lang, strings_dir)
-        self.fmt = Fmt(lang)
+        self.fmt = Fmt.of(lang, precision)
 
     def __call__(self, key: str, **values: Any) -> str:
         node: Any = self.s
