@@ -472,7 +472,7 @@ def _empowerment_findings(tables: Mapping, instrument: Instrument, t: Text, rule
                 end=fmt.score(mean_of(r.endline for r in emp)),
                 max=fmt.int(_scale(instrument, "empowerment")[1]),
             )
-            + footnote(t("claims.average_note"))
+            + footnote(t("claims.average_note", **t.rounding()))
         ]
     if up:
         return [t(key + "some", k=fmt.int(len(up)), count=fmt.int(len(emp)), list=_diffs(up, t))]
