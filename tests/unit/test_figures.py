@@ -11,7 +11,7 @@ import pytest
 from miriam import figures
 from miriam.errors import DisclosureError
 from miriam.figures import charts, programme, theme
-from miriam.printed import printed_diff
+from miriam.printed import Fmt, printed_diff
 
 NaN = math.nan
 
@@ -277,6 +277,25 @@ def test_printed_difference_is_the_rounded_mean_difference(tmp_path):
     assert "(+0,8)" in figures.alt_text(rows, "nl", LABELS["nl"], "België")
     svg = figures.save_svg(figures.begin_end_chart(rows, "nl", LABELS["nl"]), tmp_path / "x.svg")
     assert "+0,8" in svg.read_text(encoding="utf-8")
+
+
+def test_charts_print_at_the_cohort_precision_and_are_cached_per_precision(tmp_path):
+    """A cohort with `precision: {mean: 2}`: the chart and its alt text say "5,24" and "+0,69",
+    as the report's table beside it (Fmt at the same precision), not "5,2" and "+0,7"; a chart
+    drawn at one decimal is never copied from the cache for it."""
+    items, units = _tables()
+    antwerpen, cache = units[units["unit"] == "antwerpen"], tmp_path / "cache"
+    figures.write_figures(items, antwerpen, LABELS, "nl", tmp_path / "one", cache_dir=cache)
+    figures.write_figures(items, antwerpen, LABELS, "nl", tmp_path / "two", cache_dir=cache, mean_places=2)
+    assert "+0,7" in _svg_texts(tmp_path / "one" / "antwerpen_domain.svg")
+    texts = _svg_texts(tmp_path / "two" / "antwerpen_domain.svg")
+    assert "+0,69" in texts and "+1,50" in texts and "+0,7" not in texts
+    alt = (tmp_path / "two" / "antwerpen_domain.txt").read_text(encoding="utf-8")
+    assert "Financieel van 5,24 naar 5,93 (+0,69)" in alt and "Vrije tijd van 4,10 naar 5,60 (+1,50)" in alt
+    table = Fmt.of("nl", {"mean": 2})
+    assert table.diff(printed_diff(5.24, 5.93, 5.93 - 5.24, table.mean_places)) == "+0,69"
+    _, reach, scores = _programme_tables()
+    assert "4,20 → 5,60" in programme.trend_alt(scores, reach, "nl", {}, mean_places=2)[1]
 
 
 def test_a_chart_uses_its_items_scale_and_generic_anchors_without_meanings():

@@ -702,6 +702,77 @@ def test_a_small_change_is_stable_not_a_decline():
         assert ("5 van de 6" if lang == "nl" else "5 des 6") in report.headline(rows, "domain", "X", t)
 
 
+def test_the_wording_judges_the_number_printed_at_the_cohort_precision():
+    """+0,15 at two decimals is below the +0,2 the wording asks for: stable, where one decimal
+    prints (and judges) it as +0,2."""
+    items = _one_unit_items([(5.0, 5.15, 0.15)] + [(5.0, 5.6, 0.6)] * 9)
+    for lang, stable in (("nl", "Stabiel"), ("fr", "Stable")):
+        t = report.Text(lang, precision={"mean": 2})
+        rows = report.item_rows(items, "project", "antwerpen", "domain", INSTRUMENT, t.fmt)
+        assert rows[0].diff_text == "+0,15" and not report.all_improved(rows)
+        assert stable in " ".join(report.comment(rows, t, "domain"))
+        assert ("5 van de 6" if lang == "nl" else "5 des 6") in report.headline(rows, "domain", "X", t)
+        t = report.Text(lang)
+        rows = report.item_rows(items, "project", "antwerpen", "domain", INSTRUMENT, t.fmt)
+        assert rows[0].diff_text == "+0,2" and report.all_improved(rows)
+
+
+def test_the_notes_state_the_cohort_precision():
+    """The note under an average over items says how far it may be from the exact one: half
+    the last printed decimal of a mean (0,05 at one decimal, 0,005 at two)."""
+    nl = report.Text("nl", precision={"mean": 2, "pct": 1})
+    assert nl.rounding() == {
+        "mean_decimals": "twee decimalen",
+        "pct_decimals": "één decimaal",
+        "mean_half": "0,005",
+    }
+    assert "0,005 punt" in nl("claims.average_note", **nl.rounding())
+    fr = report.Text("fr", precision={"mean": 0})
+    assert fr.rounding() == {"mean_decimals": "l'unité", "pct_decimals": "l'unité", "mean_half": "0,5"}
+    assert report.Text("nl").rounding()["mean_half"] == "0,05"
+
+
+@pytest.mark.parametrize(
+    ("lang", "space", "method"),
+    [
+        ("nl", "\u00a0", ("op twee decimalen of op één decimaal", "op één decimaal of op een geheel getal")),
+        ("fr", "\u202f", ("à deux décimales ou à une décimale", "à une décimale ou à l'unité")),
+    ],
+)
+def test_the_report_prints_at_the_cohort_precision(tmp_path, lang, space, method):
+    """A cohort file's `precision: {mean: 2, pct: 1}` (disclosure publishes its tables so):
+    the report's tables print the published 5.25 and 76.5 as "5,25" and "76,5 %", not rounded
+    again to one decimal and whole percentages; the change is that of the printed percentages
+    (76,5 % - 70,0 %); the method says how the numbers are rounded."""
+    items = _one_unit_items([(5.25, 5.9, 0.65)] + [(5.0, 5.6, 0.6)] * 9, level="national", unit="BE")
+    _, units, _ = make_tables()
+    shares = _shares(
+        [
+            ("regular_gp", "baseline", 879, 615, 69.95),
+            ("regular_gp", "endline", 879, 672, 76.5),
+            ("regular_gp", "change", 879, None, 6.55),
+        ]
+    )
+    tables = {"items": items, "units": units, "shares": shares}
+
+    def table_rows(precision, out):
+        paths = report.write_sources(
+            tables, COHORT, INSTRUMENT, lang, make_figures(tmp_path, lang), tmp_path / out,
+            min_n=10, catalogue=CATALOGUE, precision=precision,
+        )  # fmt: skip
+        text = paths[0].read_text(encoding="utf-8")
+        return [line for line in text.splitlines() if line.startswith("|")], " ".join(text.split())
+
+    own, text = table_rows({"mean": 2, "pct": 1}, "own")
+    assert any(row.startswith("| Financ") and "| 5,25 | 5,90 | +0,65 |" in row for row in own)
+    assert any(f"| 70,0{space}% | 76,5{space}% | +6,5 |" in row for row in own)
+    assert method[0] in text and method[1] not in text
+    default, text = table_rows(None, "default")  # config.yaml's precision: one decimal, whole %
+    assert any(row.startswith("| Financ") and "| 5,3 | 5,9 | +0,7 |" in row for row in default)
+    assert any(f"| 70{space}% | 77{space}% | +7 |" in row for row in default)
+    assert method[1] in text
+
+
 def _units_with(reason, published=False, counts=True):
     _, units, _ = make_tables()
     units = units.copy()

@@ -37,5 +37,7 @@ rule make_figures:
         instrument=get_instrument,
         illustrative=config["reference"]["leefloon_illustrative"],
         cache=config["cache_dir"],
+        # decimals of means, as disclose_indicators published them and the report prints them
+        precision=lambda wildcards: cohort_settings(wildcards)["precision"],
     script:
         "../scripts/make_figures.py"

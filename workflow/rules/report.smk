@@ -42,6 +42,8 @@ rule write_report_sources:
         min_count=lambda wildcards: cohort_settings(wildcards)["disclosure"][
             "min_count"
         ],
+        # decimals of means and percentages, as disclose_indicators published them
+        precision=lambda wildcards: cohort_settings(wildcards)["precision"],
         scale_illustrative=config["reference"].get("leefloon_illustrative", False),
         report=config.get("report", {}),
         # the publisher's identity (cover, back page) and the formats (the navigation's PDF link)

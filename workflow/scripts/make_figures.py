@@ -4,7 +4,9 @@
   items table;
 - the programme charts: the scale chart of all OCMWs (public reference data and the cohort
   configs) and the trend over this cohort and the ones before it (published trend tables).
-No woman's data: only disclosure-checked tables and public reference data come in.
+No woman's data: only disclosure-checked tables and public reference data come in. Means and
+differences are printed at the cohort's decimals of means (param `precision`, as the report's
+tables beside the charts).
 """
 
 from pathlib import Path
@@ -13,6 +15,11 @@ import pandas as pd
 
 from miriam import config, figures, io
 from miriam.provenance import logs
+
+
+def mean_places(snakemake) -> int:
+    """The cohort's decimals of means (config `precision`, a cohort file's own)."""
+    return int((snakemake.params.get("precision") or {}).get("mean", 1))
 
 
 def unit_charts(snakemake, instrument, lang):
@@ -27,6 +34,7 @@ def unit_charts(snakemake, instrument, lang):
         item_order=[v.name for v in instrument.items()],
         scales={v.name: figures.scale_of(v.scale, lang) for v in instrument.items()},
         cache_dir=snakemake.params.get("cache") or None,
+        mean_places=mean_places(snakemake),
     )
 
 
@@ -49,6 +57,7 @@ def programme_charts(snakemake, instrument, lang):
         trend_reach=io.read_table(snakemake.input.trend_reach),
         labels={v.name: v.label.get(lang, v.name) for v in instrument.items()},
         cache_dir=snakemake.params.get("cache") or None,
+        mean_places=mean_places(snakemake),
     )
 
 

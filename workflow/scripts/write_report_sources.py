@@ -78,6 +78,8 @@ def main(snakemake):
         report_cfg=dict(snakemake.params.report or {}),
         publication=dict(snakemake.params.get("publication") or {}),
         formats=list(snakemake.params.get("formats") or ("html", "pdf")),
+        # the cohort's published precision: the text prints what the tables publish
+        precision=dict(snakemake.params.get("precision") or {}),
     )
 
 

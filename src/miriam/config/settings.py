@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-#: Published precision when neither config.yaml nor the cohort sets one (the report's format:
-#: means with one decimal, percentages whole).
+#: Published precision when neither config.yaml nor the cohort sets one: means with one
+#: decimal, percentages whole. The report and the charts print at the cohort's precision too.
 DEFAULT_PRECISION = {"mean": 1, "pct": 0}
 #: Tabel 11 of the 2018-2019 report: children per age band (lower bound in years, label as
 #: printed), plus the children without a birth year. An age is the age reference date's year

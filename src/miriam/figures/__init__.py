@@ -15,7 +15,8 @@ readers, search and tests see "+0,7", and is byte-for-byte reproducible: a fixed
 ``svg.hashsalt`` and no date or creator metadata. Each chart comes with an alternative text
 (``<unit>_<group>.txt``) that states the numbers in a sentence.
 
-Numbers are rounded half up to one decimal before formatting, like the published tables. The
+Numbers are rounded half up at the cohort's decimals of means (``precision.mean``, one unless
+the cohort sets more) before formatting, like the published tables and the report. The
 printed difference is the published mean difference rounded once (:func:`miriam.printed.printed_diff`),
 the same number as the tables, the text and the statistical annex (to two decimals there).
 """

@@ -50,9 +50,15 @@ CHART_LEVELS = ("national", "project")
 # size: one plotnine picture built layer by layer (segments, points, labels, scale, theme); split,
 # the layers of one chart would be read in several places
 def begin_end_chart(
-    items_unit: pd.DataFrame, lang: str, labels: dict[str, str], scale: Scale = DEFAULT_SCALE
+    items_unit: pd.DataFrame,
+    lang: str,
+    labels: dict[str, str],
+    scale: Scale = DEFAULT_SCALE,
+    *,
+    mean_places: int = 1,
 ) -> p9.ggplot:
-    """Dumbbell chart of baseline vs endline mean per item, with the signed difference.
+    """Dumbbell chart of baseline vs endline mean per item, with the signed difference
+    (`mean_places`: the cohort's decimals of means, as the table beside the chart).
 
     `items_unit` holds the rows of one unit and one group (columns item, mean_baseline,
     mean_endline, mean_diff), in display order, first item on top; `labels` maps
@@ -91,11 +97,11 @@ def begin_end_chart(
     # (x, y, label, colour key, ha, size, weight): differences, column header, scale anchors,
     # and "not published" in the row of a withheld item.
     shown = [
-        printed_diff(b, e, d)
+        printed_diff(b, e, d, mean_places)
         for b, e, d in zip(rows["baseline"], rows["endline"], df["mean_diff"], strict=True)
     ]
     text_rows = [
-        (diff_x, y, format_diff(v, lang), _direction(v), "right", BASE_SIZE, "bold")
+        (diff_x, y, format_diff(v, lang, mean_places), _direction(v, mean_places), "right", BASE_SIZE, "bold")
         for y, v in zip(ys, shown, strict=True)
     ]
     text_rows += [
@@ -177,8 +183,11 @@ def alt_text(
     unit_name: str,
     group: str | None = None,
     scale: Scale = DEFAULT_SCALE,
+    *,
+    mean_places: int = 1,
 ) -> str:
-    """One sentence in `lang` that states what the chart shows, with every number."""
+    """One sentence in `lang` that states what the chart shows, with every number (at the
+    cohort's decimals of means, `mean_places`)."""
     t = _text(lang)
     if group is None and "group" in items_unit and items_unit["group"].nunique() == 1:
         group = str(items_unit["group"].iloc[0])
@@ -189,12 +198,13 @@ def alt_text(
         if pd.isna(row.mean_baseline) or pd.isna(row.mean_endline):
             parts.append(t["item_missing"].format(label=label, missing=t["missing"]))
             continue
+        diff = printed_diff(row.mean_baseline, row.mean_endline, row.mean_diff, mean_places)
         parts.append(
             t["item"].format(
                 label=label,
-                begin=format_score(row.mean_baseline, lang),
-                end=format_score(row.mean_endline, lang),
-                diff=format_diff(printed_diff(row.mean_baseline, row.mean_endline, row.mean_diff), lang),
+                begin=format_score(row.mean_baseline, lang, mean_places),
+                end=format_score(row.mean_endline, lang, mean_places),
+                diff=format_diff(diff, lang, mean_places),
             )
         )
     lo, hi, anchors = scale
@@ -239,10 +249,12 @@ def _withheld_masked(items: pd.DataFrame) -> pd.DataFrame:
     return items
 
 
-def _chart_key(rows: pd.DataFrame, lang: str, labels: dict, scale: Scale, name: str, group: str) -> str:
+def _chart_key(
+    rows: pd.DataFrame, lang: str, labels: dict, scale: Scale, name: str, group: str, mean_places: int
+) -> str:
     columns = ["item", "mean_baseline", "mean_endline", "mean_diff", "n_paired"]
     data = rows[[c for c in columns if c in rows.columns]].to_json(orient="values", double_precision=15)
-    words = repr((lang, [labels.get(i, i) for i in rows["item"]], scale, name, group))
+    words = repr((lang, [labels.get(i, i) for i in rows["item"]], scale, name, group, mean_places))
     return key(_drawing_code(), data, words)
 
 
@@ -284,6 +296,7 @@ def write_figures(
     item_order: Iterable[str] | None = None,
     scales: dict[str, Scale] | None = None,
     cache_dir: str | Path | None = None,
+    mean_places: int = 1,
 ) -> list[Path]:
     """Write `<unit>_<group>.svg` and its alt text `<unit>_<group>.txt` for each published unit.
 
@@ -291,6 +304,8 @@ def write_figures(
     (the items of a group share one scale in every codebook). With `cache_dir`, a chart whose
     data, wording, scale and drawing code are unchanged is copied from the cache
     (:mod:`miriam.provenance.cache`) instead of drawn again: the same bytes, in a fraction of the time.
+    Means and differences are printed at `mean_places` decimals (the cohort's ``precision.mean``:
+    the same numbers as the report's tables).
 
     Belgium and the projects whose factsheet is in `lang` (``languages``), with ``published``
     true; per group, a chart is
@@ -332,10 +347,11 @@ def write_figures(
             scale = (scales or {}).get(str(rows["item"].iloc[0]), DEFAULT_SCALE)
             svg = outdir / f"{unit}_{group}.svg"
             txt = svg.with_suffix(".txt")
-            digest = _chart_key(rows, lang, labels, scale, name, group)
+            digest = _chart_key(rows, lang, labels, scale, name, group, mean_places)
             if not cache.get(digest, [svg, txt]):
-                save_svg(begin_end_chart(rows, lang, labels, scale), svg)
-                _write_text(alt_text(rows, lang, labels, name, group=group, scale=scale), txt)
+                save_svg(begin_end_chart(rows, lang, labels, scale, mean_places=mean_places), svg)
+                alt = alt_text(rows, lang, labels, name, group=group, scale=scale, mean_places=mean_places)
+                _write_text(alt, txt)
                 cache.put(digest, [svg, txt])
             written += [svg, txt]
 

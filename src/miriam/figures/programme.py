@@ -19,7 +19,6 @@ from miriam.figures.theme import (
     _drawing_code,
     _sized_theme,
     _write_text,
-    format_score,
     save_svg,
 )
 from miriam.printed import Fmt
@@ -141,18 +140,20 @@ def trend_reach_chart(reach: pd.DataFrame, lang: str) -> p9.ggplot:
     return plot
 
 
-def trend_scores_chart(scores: pd.DataFrame, lang: str, labels: dict[str, str]) -> p9.ggplot:
-    """Begin and end means of the comparable items, one row per item and cohort."""
+def trend_scores_chart(
+    scores: pd.DataFrame, lang: str, labels: dict[str, str], mean_places: int = 1
+) -> p9.ggplot:
+    """Begin and end means of the comparable items, one row per item and cohort (printed at
+    this cohort's decimals of means, as its report's trend table)."""
     df = scores[scores["comparable"].astype(bool)].copy()
     df = df.sort_values(["item", "label"], ascending=[True, False]).reset_index(drop=True)
     df["item"] = [f"{labels.get(i, i)} ({lb})" for i, lb in zip(df["item"], df["label"], strict=True)]
-    return begin_end_chart(
-        df[["item", "mean_baseline", "mean_endline", "mean_diff"]], lang, {}, DEFAULT_SCALE
-    )
+    columns = ["item", "mean_baseline", "mean_endline", "mean_diff"]
+    return begin_end_chart(df[columns], lang, {}, DEFAULT_SCALE, mean_places=mean_places)
 
 
 def trend_alt(
-    scores: pd.DataFrame, reach: pd.DataFrame, lang: str, labels: dict[str, str]
+    scores: pd.DataFrame, reach: pd.DataFrame, lang: str, labels: dict[str, str], mean_places: int = 1
 ) -> tuple[str, str]:
     t = PROGRAMME_TEXT[lang]
     women = reach[reach["measure"] == "women"]
@@ -162,9 +163,9 @@ def trend_alt(
         )  # fmt: skip
     )
     df = scores[scores["comparable"].astype(bool)]
+    score = Fmt(lang, mean_places=mean_places).score
     parts = [
-        f"{labels.get(r.item, r.item)} {r.label}: "
-        f"{format_score(r.mean_baseline, lang)} → {format_score(r.mean_endline, lang)}"
+        f"{labels.get(r.item, r.item)} {r.label}: {score(r.mean_baseline)} → {score(r.mean_endline)}"
         for r in df.itertuples()
     ]
     return reach_text, t["scores_alt"].format(values="; ".join(parts))
@@ -184,9 +185,11 @@ def write_programme_figures(
     trend_reach: pd.DataFrame | None = None,
     labels: dict[str, str] | None = None,
     cache_dir: str | Path | None = None,
+    mean_places: int = 1,
 ) -> list[Path]:
     """`scale_ocmws.svg` and, with more than one cohort, `trend_reach.svg` and
-    `trend_scores.svg` (only comparable items), each with its alt text beside it.
+    `trend_scores.svg` (only comparable items, their means at `mean_places` decimals: this
+    cohort's precision), each with its alt text beside it.
 
     With `cache_dir`, a chart whose data and wording are unchanged is copied from the cache
     (the scale chart of 581 OCMWs is the slowest chart of the build, and a new answer in one
@@ -209,7 +212,8 @@ def write_programme_figures(
     if several and trend_scores is not None:
         reach_data = key(trend_reach.to_json(orient="values", double_precision=15), lang)
         scores_data = key(
-            trend_scores.to_json(orient="values", double_precision=15), repr((lang, sorted(labels.items())))
+            trend_scores.to_json(orient="values", double_precision=15),
+            repr((lang, sorted(labels.items()), mean_places)),
         )
         charts.append(
             (
@@ -224,8 +228,8 @@ def write_programme_figures(
                 (
                     "trend_scores",
                     scores_data,
-                    lambda: trend_scores_chart(trend_scores, lang, labels),
-                    lambda: trend_alt(trend_scores, trend_reach, lang, labels)[1],
+                    lambda: trend_scores_chart(trend_scores, lang, labels, mean_places),
+                    lambda: trend_alt(trend_scores, trend_reach, lang, labels, mean_places)[1],
                 )
             )
     written = []

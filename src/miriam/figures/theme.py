@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import plotnine as p9
 
-from miriam.printed import Fmt, round1
+from miriam.printed import Fmt, rounded
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
 #: colour-vision deficiency. The house palette, in this order.
@@ -98,14 +98,15 @@ def _text(lang: str) -> dict:
         raise ValueError(f"unknown language {lang!r}; expected one of {sorted(TEXT)}") from None
 
 
-def format_score(value: float, lang: str) -> str:
-    """A mean in the page's locale, one decimal: 5.2 -> "5,2" (:meth:`miriam.printed.Fmt.score`)."""
-    return Fmt(lang).score(value)
+def format_score(value: float, lang: str, mean_places: int = 1) -> str:
+    """A mean in the page's locale at the cohort's decimals of means (one by default):
+    5.2 -> "5,2" (:meth:`miriam.printed.Fmt.score`, as the report's tables)."""
+    return Fmt(lang, mean_places=mean_places).score(value)
 
 
-def format_diff(value: float, lang: str) -> str:
+def format_diff(value: float, lang: str, mean_places: int = 1) -> str:
     """A signed difference: 0.7 -> "+0,7", -0.3 -> "−0,3" (U+2212, as in the text), 0 -> "0,0"."""
-    return Fmt(lang).diff(value)
+    return Fmt(lang, mean_places=mean_places).diff(value)
 
 
 def house_theme() -> p9.theme:
@@ -138,11 +139,12 @@ def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(label, width=width)) or label
 
 
-def _direction(value: float) -> str:
+def _direction(value: float, mean_places: int = 1) -> str:
+    """The colour of a printed difference: "+0,04" at two decimals is up, "0,0" at one same."""
     if value is None or pd.isna(value):
         return "na"
-    rounded = round1(value)
-    return "up" if rounded > 0 else "down" if rounded < 0 else "same"
+    printed = rounded(value, mean_places)
+    return "up" if printed > 0 else "down" if printed < 0 else "same"
 
 
 def chart_size(n_items: int, n_lines: int | None = None) -> tuple[float, float]:

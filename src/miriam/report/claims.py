@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from miriam.config import Instrument
-from miriam.printed import is_missing, round1
+from miriam.printed import is_missing, rounded
 from miriam.report.formatting import CHANGE_MIN, typography
 from miriam.report.tables import Item, _scale, _unit_row
 from miriam.report.text import Text
@@ -154,17 +154,18 @@ def unit_claims(
 # --- descriptive direction: the printed (rounded exact) mean difference ---------------------
 
 
-def step(diff: Any) -> Decimal:
-    """The printed difference as the descriptive wording judges it."""
-    return round1(diff)
+def step(diff: Any, places: int = 1) -> Decimal:
+    """The printed difference as the descriptive wording judges it (`places`: the cohort's
+    decimals of means, :attr:`miriam.printed.Fmt.mean_places`)."""
+    return rounded(diff, places)
 
 
-def higher(diff: Any) -> bool:
-    return not is_missing(diff) and step(diff) >= CHANGE_MIN
+def higher(diff: Any, places: int = 1) -> bool:
+    return not is_missing(diff) and step(diff, places) >= CHANGE_MIN
 
 
-def lower(diff: Any) -> bool:
-    return not is_missing(diff) and step(diff) <= -CHANGE_MIN
+def lower(diff: Any, places: int = 1) -> bool:
+    return not is_missing(diff) and step(diff, places) <= -CHANGE_MIN
 
 
 # --- numbers of the text -------------------------------------------------------------------
@@ -191,12 +192,12 @@ def mean_of(values: Iterable[Any]) -> float:
     return sum(vals) / len(vals) if vals else math.nan
 
 
-def adds_up(baseline: Any, endline: Any, diff: Any) -> bool:
+def adds_up(baseline: Any, endline: Any, diff: Any, places: int = 1) -> bool:
     """Whether the printed begin, end and difference add up for the reader (rounded end minus
-    rounded begin equals the rounded mean difference)."""
+    rounded begin equals the rounded mean difference, at `places` decimals)."""
     if is_missing(baseline) or is_missing(endline) or is_missing(diff):
         return True
-    return round1(endline) - round1(baseline) == round1(diff)
+    return rounded(endline, places) - rounded(baseline, places) == rounded(diff, places)
 
 
 # --- the words around the numbers: n, scales, cautions, limitations ----------------------------

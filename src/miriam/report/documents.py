@@ -160,7 +160,7 @@ def national_context(
     ctx["any_withheld"] = _withheld_in(*region_tables.values(), *[b["table"] for b in ctx["subgroups"]])
     # annex: reconciliation, quarantine, disclosure, manifest
     ctx.update(_annex(table(tables, "reconciliation"), units, t, min_n=min_n))
-    ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN))
+    ctx["method_rounding"] = t("national.method_rounding", threshold=fmt.number(CHANGE_MIN), **t.rounding())
     ctx["limitations"] = cl.limitations(units, cohort_cfg, rules, cl.design_facts(report_cfg, cohort_cfg), t)
     ctx.update(_disclosure_summary(table(tables, "disclosure_log"), t, min_n=min_n))
     ctx.update(_manifest_section(manifest, t))

@@ -15,10 +15,6 @@ import pandas as pd
 
 from miriam.config import Instrument
 from miriam.printed import is_missing as _missing
-from miriam.printed import (
-    round1,
-    round_int,
-)
 from miriam.report.claims import (
     DESCRIPTIVE,
     DOWN,
@@ -99,7 +95,7 @@ def headline(
     if c.tested:
         up, key = supported(rows, c), "claims.headline"
     else:
-        up, key = [r for r in rows if r.published and higher(r.diff)], "claims.describe"
+        up, key = [r for r in rows if r.published and higher(r.diff, t.fmt.mean_places)], "claims.describe"
     complete = all(r.published for r in rows)
     values = {"where": place, "count": t.fmt.int(count), "threshold": t.fmt.number(CHANGE_MIN)}
     if up and len(up) == count and complete:
@@ -138,13 +134,14 @@ def comment(
     out: list[str] = []
     if not published:
         return out
-    lowest = ties(published, lambda r: -round1(r.baseline))
+    places = t.fmt.mean_places
+    lowest = ties(published, lambda r: -t.fmt.rounded_mean(r.baseline))
     if c.tested:
         ups = supported(rows, c)
         largest = ties(ups, lambda r: _step(r))
         key = "claims.largest"
     else:
-        ups = [r for r in published if higher(r.diff)]
+        ups = [r for r in published if higher(r.diff, places)]
         largest = ties(ups, lambda r: _step(r))
         key = "claims.largest_diff"
     if largest:
@@ -161,10 +158,10 @@ def comment(
         if unclear:
             out.append(unclear_sentence(unclear, c, t))
     else:
-        down = [r for r in published if lower(r.diff)]
+        down = [r for r in published if lower(r.diff, places)]
         if down:
             out.append(t("claims.lower", list=_diffs(down, t)))
-        stable = [r for r in published if not higher(r.diff) and not lower(r.diff)]
+        stable = [r for r in published if not higher(r.diff, places) and not lower(r.diff, places)]
         if stable:
             out.append(t("headline.stable", threshold=t.fmt.number(CHANGE_MIN), list=_diffs(stable, t)))
     hidden = [r for r in rows if not r.published]
@@ -199,7 +196,8 @@ def unclear_sentence(rows: list[Item], c: UnitClaims, t: Text) -> str:
 
 def rounding_note(rows: list[Item], t: Text) -> str:
     """The note under a table whose printed begin, end and difference seem not to add up."""
-    odd = [r for r in rows if r.published and not adds_up(r.baseline, r.endline, r.exact_diff)]
+    places = t.fmt.mean_places
+    odd = [r for r in rows if r.published and not adds_up(r.baseline, r.endline, r.exact_diff, places)]
     return t("claims.rounding_note", list=t.fmt.join(t.item(r.label) for r in odd)) if odd else ""
 
 
@@ -252,12 +250,15 @@ def dropout_finding(tables: Mapping, instrument: Instrument, t: Text, catalogue:
     order = _category_order("stop_reason", instrument, t)
     ranked = sorted(
         (r for _, r in reasons.iterrows() if str(r["category"]) != "other"),
-        key=lambda r: (-round_int(r["pct"]), order.index(r["category"]) if r["category"] in order else 99),
+        key=lambda r: (
+            -fmt.rounded_pct(r["pct"]),
+            order.index(r["category"]) if r["category"] in order else 99,
+        ),
     )
     if not ranked:
         return ""
-    cut = round_int(ranked[min(2, len(ranked) - 1)]["pct"])
-    named = [r for r in ranked if round_int(r["pct"]) >= cut]
+    cut = fmt.rounded_pct(ranked[min(2, len(ranked) - 1)]["pct"])
+    named = [r for r in ranked if fmt.rounded_pct(r["pct"]) >= cut]
     words = fmt.join(
         f"{_reason_phrase(str(r['category']), instrument, t)} ({fmt.pct100(r['pct'])})" for r in named
     )
@@ -365,10 +366,10 @@ def _participation_findings(
 def _knowledge_findings(tables: Mapping, instrument: Instrument, t: Text) -> list[str]:
     """The three themes most women learned about (by printed percentage)."""
     learned = [(k, share_pct(tables, k, "endline")) for k in KNOWLEDGE]
-    learned = sorted(((k, p) for k, p in learned if not _missing(p)), key=lambda kp: -round_int(kp[1]))
+    fmt = t.fmt
+    learned = sorted(((k, p) for k, p in learned if not _missing(p)), key=lambda kp: -fmt.rounded_pct(kp[1]))
     if not learned:
         return []
-    fmt = t.fmt
     words = fmt.join(f"{_theme_phrase(k, instrument, t)} ({fmt.pct100(p)})" for k, p in learned[:3])
     return [t("findings.knowledge", list=words)]
 
@@ -378,7 +379,7 @@ def _loneliness_findings(tables: Mapping, t: Text) -> list[str]:
     begin, end = share_pct(tables, "often_lonely", "baseline"), share_pct(tables, "often_lonely", "endline")
     if _missing(begin) or _missing(end):
         return []
-    change = round_int(end) - round_int(begin)
+    change = t.fmt.rounded_pct(end) - t.fmt.rounded_pct(begin)
     key = (
         "findings.lonely_down"
         if change < 0
@@ -404,7 +405,7 @@ def _domain_findings(tables: Mapping, instrument: Instrument, t: Text, rules: Cl
         return []
     _, top = _scale(instrument, "domain")
     c = national_claims(tables, domains, rules)
-    up = supported(domains, c) if c.tested else [r for r in published if higher(r.diff)]
+    up = supported(domains, c) if c.tested else [r for r in published if higher(r.diff, fmt.mean_places)]
     key = "claims.findings.domains_" if c.tested else "claims.findings.domains_higher_"
     if up and len(up) == len(domains):
         lo, hi = min(up, key=_step), max(up, key=_step)
@@ -413,7 +414,7 @@ def _domain_findings(tables: Mapping, instrument: Instrument, t: Text, rules: Cl
         out = [t(key + "some", k=fmt.int(len(up)), count=fmt.int(len(domains)), list=_diffs(up, t))]
     else:
         out = [t(key + "none", count=fmt.int(len(domains)), threshold=fmt.number(CHANGE_MIN))]
-    lowest = ties(published, lambda r: -round1(r.baseline))
+    lowest = ties(published, lambda r: -fmt.rounded_mean(r.baseline))
     best = ties(supported(domains, c), _step)  # a gain is a finding only where it is supported
     if len(best) == 1 and best == lowest:
         item = t.item(best[0].label, "domain", article=True)
@@ -460,7 +461,7 @@ def _empowerment_findings(tables: Mapping, instrument: Instrument, t: Text, rule
     if not (emp and published):
         return []
     c = national_claims(tables, emp, rules)
-    up = supported(emp, c) if c.tested else [r for r in published if higher(r.diff)]
+    up = supported(emp, c) if c.tested else [r for r in published if higher(r.diff, fmt.mean_places)]
     key = "claims.findings.empowerment_" if c.tested else "claims.findings.empowerment_higher_"
     if up and len(up) == len(emp):
         return [
@@ -471,7 +472,7 @@ def _empowerment_findings(tables: Mapping, instrument: Instrument, t: Text, rule
                 end=fmt.score(mean_of(r.endline for r in emp)),
                 max=fmt.int(_scale(instrument, "empowerment")[1]),
             )
-            + footnote(t("claims.average_note"))
+            + footnote(t("claims.average_note", **t.rounding()))
         ]
     if up:
         return [t(key + "some", k=fmt.int(len(up)), count=fmt.int(len(emp)), list=_diffs(up, t))]
@@ -495,7 +496,7 @@ def _outcome_findings(tables: Mapping, t: Text) -> list[str]:
         change = share_pct(tables, indicator, "change")
         if _missing(begin) or _missing(end) or _missing(change):
             continue
-        step = round_int(end) - round_int(begin)
+        step = fmt.rounded_pct(end) - fmt.rounded_pct(begin)
         key = "up" if step > 0 else "down" if step < 0 else "same"
         out.append(
             t(f"findings.{indicator}_{key}", pp=fmt.pp(step), begin=fmt.pct100(begin), end=fmt.pct100(end))
@@ -520,8 +521,8 @@ def _subgroup_findings(
         (a, (base_a, diff_a)), (b, (base_b, diff_b)) = sorted(
             contrast["values"].items(), key=lambda kv: kv[1][0]
         )
-        if not (round1(base_b) - round1(base_a) >= Decimal(str(SUBGROUP_GAP))
-                and round1(diff_a) - round1(diff_b) >= Decimal(str(SUBGROUP_GAP))):  # fmt: skip
+        gap, printed = Decimal(str(SUBGROUP_GAP)), fmt.rounded_mean
+        if not (printed(base_b) - printed(base_a) >= gap and printed(diff_a) - printed(diff_b) >= gap):
             continue
         names = labels.get(contrast["subgroup"], {})
         out.append(

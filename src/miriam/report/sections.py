@@ -17,7 +17,6 @@ from miriam.printed import is_missing as _missing
 from miriam.printed import (
     printed_diff,
     printed_pp,
-    round_int,
 )
 from miriam.report.claims import UnitClaims, n_range
 from miriam.report.findings import comment, completed_sentence, headline, rounding_note
@@ -211,7 +210,8 @@ def _trend_section(trend: Mapping | None, instrument: Instrument, t: Text) -> di
                     b = r["mean_baseline"] if r is not None else math.nan
                     e = r["mean_endline"] if r is not None and "mean_endline" in r.index else math.nan
                     d = r["mean_diff"] if r is not None else math.nan
-                    cells += [fmt.score(b), fmt.diff(printed_diff(b, e, d) if not _missing(d) else math.nan)]
+                    shown = printed_diff(b, e, d, fmt.mean_places) if not _missing(d) else math.nan
+                    cells += [fmt.score(b), fmt.diff(shown)]
                 body.append(cells)
             out["trend_scores"] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
     return out
@@ -237,7 +237,7 @@ def _distribution_table(
     if ranked:
         rows = rows.assign(
             _r=[
-                (1, 0) if str(cat) == "other" else (0, -round_int(p)) if not _missing(p) else (0, 1)
+                (1, 0) if str(cat) == "other" else (0, -fmt.rounded_pct(p)) if not _missing(p) else (0, 1)
                 for cat, p in zip(rows["category"], rows["pct"], strict=True)
             ]
         )
@@ -326,9 +326,8 @@ def _paired_share_table(tables: Mapping, indicators: Iterable[str], catalogue, t
             cells.append(fmt.pct100(pcts[wave]))
         r = rows["change"]
         change = None if r is None or _withheld(r) else r["pct"]
-        cells.append(
-            fmt.pp(None if _missing(change) else printed_pp(pcts["baseline"], pcts["endline"], change))
-        )
+        begin, end = pcts["baseline"], pcts["endline"]
+        cells.append(fmt.pp(None if _missing(change) else printed_pp(begin, end, change, fmt.pct_places)))
         n = rows["baseline"].get("n") if rows["baseline"] is not None else math.nan
         cells.append(fmt.int(n))
         body.append(cells)
@@ -485,7 +484,9 @@ def _subgroup_section(
                     shown = (
                         math.nan
                         if hidden
-                        else printed_diff(r["mean_baseline"], r.get("mean_endline"), r["mean_diff"])
+                        else printed_diff(
+                            r["mean_baseline"], r.get("mean_endline"), r["mean_diff"], fmt.mean_places
+                        )
                     )
                     cells += [fmt.score(None if hidden else r["mean_baseline"]), fmt.diff(shown)]
                 body.append(cells)

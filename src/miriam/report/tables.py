@@ -17,7 +17,6 @@ from miriam.config import Instrument, load_instrument
 from miriam.printed import (
     Fmt,
     printed_diff,
-    round1,
 )
 from miriam.printed import is_missing as _missing
 from miriam.report.formatting import CHANGE_MIN, typography
@@ -27,7 +26,8 @@ from miriam.report.text import Text
 @dataclass(frozen=True)
 class Item:
     """One indicator of one unit, formatted for one language. `diff` is the printed
-    difference (printed end minus printed begin), `exact_diff` the table's mean difference."""
+    difference (the table's mean difference rounded once, at the cohort's decimals of means),
+    `exact_diff` the table's mean difference."""
 
     item: str
     label: str
@@ -66,7 +66,7 @@ def item_rows(
             r[c] if r is not None and c in r.index else math.nan
             for c in ("mean_baseline", "mean_endline", "mean_diff", "n_paired")
         )
-        shown = printed_diff(b, e, d) if not _missing(d) else math.nan
+        shown = printed_diff(b, e, d, fmt.mean_places) if not _missing(d) else math.nan
         out.append(
             Item(
                 item=var.name,
@@ -111,8 +111,9 @@ def _n_of(row: pd.Series | None, items_list: list[Item], column: str = "n_paired
 
 
 def _step(row: Item) -> Decimal:
-    """The printed difference of an item, as the rules judge it."""
-    return round1(row.diff)
+    """The printed difference of an item, as the rules judge it: `diff` is already rounded
+    at the printed decimals (:func:`item_rows`), so it is taken as written."""
+    return Decimal(repr(float(row.diff)))
 
 
 def _improved(rows: list[Item]) -> list[Item]:

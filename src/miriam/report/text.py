@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,16 @@ def _plural_form(match: re.Match, values: Mapping[str, Any]) -> str:
 
 
 class Text:
-    """Strings of one language with dotted look-up and formatting: ``t("findings.reach", ...)``."""
+    """Strings of one language with dotted look-up and formatting: ``t("findings.reach", ...)``.
+    Numbers are printed at the cohort's published `precision` (``{mean, pct}``: decimals of
+    means and percentages, :meth:`miriam.printed.Fmt.of`), like its tables."""
 
-    def __init__(self, lang: str, strings_dir: Path | None = None):
+    def __init__(
+        self, lang: str, strings_dir: Path | None = None, precision: Mapping[str, Any] | None = None
+    ):
         self.lang = lang
         self.s = load_strings(lang, strings_dir)
-        self.fmt = Fmt(lang)
+        self.fmt = Fmt.of(lang, precision)
 
     def __call__(self, key: str, **values: Any) -> str:
         node: Any = self.s
@@ -88,6 +93,17 @@ class Text:
                 "period.range", start=self.fmt.day(measured["from"]), end=self.fmt.day(measured["to"])
             )
         return self("period.month", month=self.fmt.month(measured))
+
+    def rounding(self) -> dict[str, str]:
+        """The cohort's precision in words, for the method and the notes that state it: the
+        decimals of means and of percentages ("één decimaal", "een geheel getal" / "une
+        décimale", "l'unité") and half the last printed decimal of a mean ("0,05")."""
+        mean, pct = self.fmt.mean_places, self.fmt.pct_places
+        return {
+            "mean_decimals": str(self.s["decimals"][mean]),
+            "pct_decimals": str(self.s["decimals"][pct]),
+            "mean_half": self.fmt.dec(Decimal(5).scaleb(-mean - 1), mean + 1),
+        }
 
     def count_word(self, n: int) -> str:
         """6 -> "zes" / "six" (small counts in words, like the published sheet)."""

@@ -101,6 +101,7 @@ def write_sources(
     report_cfg: Mapping | None = None,
     publication: Mapping | None = None,
     formats: Iterable[str] = ("html", "pdf"),
+    precision: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Write the national report (``nationaal-rapport.qmd`` / ``rapport-national.qmd``), the
     reviewers' provenance page (``herkomst.qmd`` / ``provenance.qmd``, HTML only) and
@@ -111,10 +112,12 @@ def write_sources(
     ``disclosure_log``; any may be missing, its sections are then left out. `trend` holds
     ``reach`` and ``scores`` over cohorts. The needed SVGs are copied to ``outdir/figures/``
     and ``_quarto.yml`` next to the sources, so that `outdir` is a self-contained Quarto
-    project. Returns the .qmd paths, national first.
+    project. Numbers are printed at the cohort's published `precision` (``{mean, pct}``, as
+    disclosure rounded the tables; one decimal and whole percentages without). Returns the .qmd
+    paths, national first.
     """
     instrument = _as_instrument(instrument)
-    t = Text(lang, strings_dir)
+    t = Text(lang, strings_dir, precision)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     figures_dir = Path(figures_dir)
