@@ -22,6 +22,7 @@ from miriam.printed import (
     unit_languages,
 )
 from miriam.printed import is_missing as _missing
+from miriam.report.context import leefloon_sentence
 from miriam.report.documents import factsheet_context, national_context, withheld_reason
 from miriam.report.formatting import md, yaml_str
 from miriam.report.publication import document_name, publication_context
@@ -116,6 +117,7 @@ def write_sources(
     trend: Mapping[str, pd.DataFrame] | None = None,
     programme_figures_dir: Path | None = None,
     scale_illustrative: bool | None = None,
+    leefloon: pd.DataFrame | None = None,
     templates: Path | None = None,
     strings_dir: Path | None = None,
     report_cfg: Mapping | None = None,
@@ -189,6 +191,9 @@ def write_sources(
     )
     findings = ctx["findings"]
     units = table(tables, "units")
+    # the reference's leefloon counts: illustrative ones are said to be (as in the scale chart)
+    demo = bool(cohort_cfg.get("demo"))
+    illustrative = demo if scale_illustrative is None else bool(scale_illustrative) or demo
     for row in projects_in(units, lang) if not units.empty else []:
         fctx = factsheet_context(
             tables,
@@ -212,6 +217,7 @@ def write_sources(
         )
         fctx["provenance_href"] = f"{provenance_name}.html"
         fctx["national_href"] = f"{national_name}.html"
+        fctx["context_figure"] = leefloon_sentence(units, row, leefloon, t, illustrative=illustrative)
         fctx["nav"] = _nav(t, lang, name, formats, other=_other_factsheet(row, lang), national=national_name)
         written.append(
             _write(
