@@ -154,10 +154,33 @@ function Div(div)
   return nil
 end
 
--- the document's toc-title first (a filter sees the metadata last), then the blocks
+-- HTML of our pandoc template: the table of contents where ::: {.contents} stands (after the
+-- cover), made from the level-2 headings; pandoc's own $table-of-contents$ can only go before
+-- or after the whole body. Quarto and Typst make their own.
+local function html_contents(doc)
+  if FORMAT:match('typst') or IN_QUARTO then return nil end
+  local items = {}
+  doc.blocks:walk({ Header = function(h)
+    if h.level == 2 and not h.classes:includes('unlisted') then
+      table.insert(items, { pandoc.Plain({ pandoc.Link(h.content, '#' .. h.identifier) }) })
+    end
+  end })
+  local title = TOC_TITLE or ''
+  local toc = pandoc.Div(
+    { pandoc.Para({ pandoc.Strong(pandoc.Str(title)) }), pandoc.BulletList(items) },
+    pandoc.Attr('TOC', { 'toc' }, { role = 'navigation', ['aria-label'] = title }))
+  doc.blocks = doc.blocks:walk({ Div = function(div)
+    if div.classes:includes('contents') then return toc end
+  end })
+  return doc
+end
+
+-- the document's toc-title first (a filter sees the metadata last), then the contents, then
+-- the blocks
 return {
   { Meta = function(meta)
       if meta['toc-title'] then TOC_TITLE = pandoc.utils.stringify(meta['toc-title']) end
     end },
+  { Pandoc = html_contents },
   { Image = Image, Table = Table, Div = Div },
 }
