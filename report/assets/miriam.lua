@@ -1,10 +1,17 @@
--- Pandoc path only (Quarto does this itself): make the Quarto idioms of the generated sources
--- render the same way with plain pandoc.
+-- The MIRIAM blocks, for both engines: plain pandoc runs this filter (render.py) and Quarto
+-- runs it from _quarto.yml (`filters:`), so that the two make the same documents.
+--   * ::: {.headline} and ::: {.colophon}, the cover, the back page, legends: styled blocks
+--     in Typst (CSS does it in HTML); their Typst definitions are in miriam-header.typ;
+--   * ::: {.keep}: content kept on one page in Typst (a table with its chart);
+--   * ::: {.contents}: the PDF's table of contents after the cover.
+-- Pandoc path only (Quarto does these itself, so the filter leaves them to it):
 --   * ![caption](x.svg){fig-alt="..."}: the alt text becomes the image's alt (HTML) and
 --     image(alt: ...) (Typst), so screen readers and tagged PDFs get it;
---   * ::: {.callout-warning title="..."}: a titled note box;
---   * ::: {.headline} and ::: {.colophon}: styled blocks in Typst (CSS does it in HTML);
---   * ::: {.keep}: content kept on one page in Typst (a table with its chart).
+--   * ::: {.callout-warning title="..."}: a titled note box.
+
+-- Quarto's Lua environment has a global `quarto`; plain pandoc's has not.
+local IN_QUARTO = quarto ~= nil
+local TOC_TITLE = nil
 
 local function typst_string(s)
   s = s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\n', ' ')
@@ -19,7 +26,7 @@ end
 
 function Image(img)
   local alt = img.attributes['fig-alt']
-  if alt == nil then return nil end
+  if alt == nil or IN_QUARTO then return nil end
   img.attributes['fig-alt'] = nil
   if FORMAT:match('typst') then
     local args = typst_string(img.src) .. ', alt: ' .. typst_string(alt)
@@ -129,14 +136,51 @@ function Div(div)
   if div.classes:includes('cover-title') then return cover_title(div) end
   if div.classes:includes('contents') then
     -- where the PDF's table of contents goes when there is a cover (the HTML has its own)
-    if FORMAT:match('typst') then return pandoc.RawBlock('typst', '#miriam-toc') end
+    if FORMAT:match('typst') then
+      local title = TOC_TITLE and ('title: ' .. typst_string(TOC_TITLE)) or ''
+      return pandoc.RawBlock('typst', '#miriam-toc(' .. title .. ')')
+    end
     return {}
   end
   if div.classes:includes('nav') and FORMAT:match('typst') then
     return {} -- the HTML's navigation: no links between files in print
   end
   for _, class in ipairs(ORDER) do
-    if div.classes:includes(class) then return box(div, class) end
+    if div.classes:includes(class) then
+      if class == 'callout-warning' and IN_QUARTO then return nil end
+      return box(div, class)
+    end
   end
   return nil
 end
+
+-- HTML of our pandoc template: the table of contents where ::: {.contents} stands (after the
+-- cover), made from the level-2 headings; pandoc's own $table-of-contents$ can only go before
+-- or after the whole body. Quarto and Typst make their own.
+local function html_contents(doc)
+  if FORMAT:match('typst') or IN_QUARTO then return nil end
+  local items = {}
+  doc.blocks:walk({ Header = function(h)
+    if h.level == 2 and not h.classes:includes('unlisted') then
+      table.insert(items, { pandoc.Plain({ pandoc.Link(h.content, '#' .. h.identifier) }) })
+    end
+  end })
+  local title = TOC_TITLE or ''
+  local toc = pandoc.Div(
+    { pandoc.Para({ pandoc.Strong(pandoc.Str(title)) }), pandoc.BulletList(items) },
+    pandoc.Attr('TOC', { 'toc' }, { role = 'navigation', ['aria-label'] = title }))
+  doc.blocks = doc.blocks:walk({ Div = function(div)
+    if div.classes:includes('contents') then return toc end
+  end })
+  return doc
+end
+
+-- the document's toc-title first (a filter sees the metadata last), then the contents, then
+-- the blocks
+return {
+  { Meta = function(meta)
+      if meta['toc-title'] then TOC_TITLE = pandoc.utils.stringify(meta['toc-title']) end
+    end },
+  { Pandoc = html_contents },
+  { Image = Image, Table = Table, Div = Div },
+}

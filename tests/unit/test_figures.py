@@ -242,10 +242,27 @@ OKABE_ITO = {
 def test_palette_is_okabe_ito_and_charts_use_it(written):
     assert set(figures.PALETTE) == OKABE_ITO and len(figures.PALETTE) == 8
     assert set(figures.WAVE_COLOURS.values()) <= OKABE_ITO
-    assert {figures.UP_COLOUR, figures.DOWN_COLOUR} <= OKABE_ITO
     outdir, _ = written
     svg = (outdir / "BE_domain.svg").read_text(encoding="utf-8").lower()
-    assert "#e69f00" in svg and "#0072b2" in svg and "#d55e00" in svg  # begin, end, decrease
+    assert "#e69f00" in svg and "#0072b2" in svg  # begin, end
+
+
+def test_one_colour_meaning_blue_is_the_end_never_a_difference(written):
+    """Read from the SVGs: every printed difference ("+0,7", "−0,2", "0,0") is in the text colour,
+    never in a wave's colour (blue would say progress where the test may not) nor vermillion."""
+    outdir, _ = written
+    waves = {c.lower() for c in figures.WAVE_COLOURS.values()} | {"#d55e00"}
+    texts = [
+        (fill.lower(), label)
+        for path in sorted(outdir.glob("*.svg"))
+        for fill, label in re.findall(
+            r'<text style="[^"]*fill: (#[0-9a-fA-F]{6})[^>]*>([^<]*)', path.read_text("utf-8")
+        )
+    ]
+    diffs = [(fill, label) for fill, label in texts if re.fullmatch(r"[+\u2212]?\d+,\d", label.strip())]
+    signed = [d for d in diffs if d[1].strip()[0] in "+\u2212"]
+    assert signed, "no printed difference found in the charts"
+    assert not [d for d in diffs if d[0] in waves], diffs[:5]
 
 
 def test_house_theme_uses_dejavu_sans_and_a4_column_size():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -156,7 +157,45 @@ def test_quarto_renders_the_same_sources(sources, tmp_path):
     assert set(out.values()) == {"quarto"}
     html = (project / "rapport-national.html").read_text(encoding="utf-8")
     assert 'lang="fr-BE"' in html and "Réalisé avec Quarto" in html
-    assert (project / "rapport-national.pdf").read_bytes().startswith(b"%PDF")
+    pdf = project / "rapport-national.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):  # the running header (include-in-header) and a table caption
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "MIRIAM" in text.splitlines()[0] or "Démo" in text
+        assert "par région" in text
+
+
+def test_the_sources_are_one_quarto_project_both_engines_read(sources):
+    """What Quarto needs next to the sources: the filter _quarto.yml names, and each document's
+    CSS and typst include-in-header files; no raw typst in header-includes (Quarto drops it),
+    and every table caption labelled (Quarto's typst output drops unlabelled ones)."""
+    import yaml
+
+    folder = sources["fr"][0].parent
+    project = yaml.safe_load((folder / "_quarto.yml").read_text(encoding="utf-8"))
+    assert project["filters"] and all((folder / f).exists() for f in project["filters"])
+    for qmd in sources["fr"]:
+        text = qmd.read_text(encoding="utf-8")
+        meta = render.front_matter(text)
+        assert "header-includes" not in meta, qmd.name
+        typst = (meta.get("format") or {}).get("typst")
+        if typst:
+            files = [e for e in typst["include-in-header"] if isinstance(e, str)]
+            assert files and all((folder / f).exists() for f in files), qmd.name
+            assert any(
+                "#set page(" in e.get("text", "") for e in typst["include-in-header"] if isinstance(e, dict)
+            )
+        assert (folder / meta["format"]["html"]["css"]).exists()
+        captions = re.findall(r"^\|.*\|\n\n(: .*)$", text, re.M)
+        assert all(re.search(r"\{#tbl-\d+\}$", c) for c in captions), qmd.name
+
+
+def test_typst_includes_are_passed_to_pandoc_in_order(tmp_path):
+    (tmp_path / "look.typ").write_text("// the look\n", encoding="utf-8")
+    meta = {"format": {"typst": {"include-in-header": ["look.typ", {"text": "#set page(numbering: none)"}]}}}
+    assert render.typst_includes(meta, tmp_path) == ["// the look\n", "#set page(numbering: none)"]
+    with pytest.raises(render.RenderError, match="not found"):
+        render.typst_includes({"format": {"typst": {"include-in-header": ["none.typ"]}}}, tmp_path)
 
 
 def test_a_page_whose_resource_is_missing_is_an_error_not_a_page(tmp_path, monkeypatch):

@@ -487,7 +487,8 @@ def test_index_links_every_document(tmp_path):
     assert '<html lang="nl-BE">' in html and 'lang="fr-BE"' in html
     for href in ("nl/nationaal-rapport.html", "fr/rapport-national.pdf", "nl/factsheet-antwerpen.pdf",
                  "fr/factsheet-huy.html",
-                 "fr/factsheet-bruxelles.html", "nl/factsheet-brussel.pdf"):  # fmt: skip
+                 "fr/factsheet-bruxelles.html", "nl/factsheet-brussel.pdf",
+                 "nl/herkomst.html", "fr/provenance.html"):  # fmt: skip
         assert f'href="{href}"' in html
     assert "nl/factsheet-huy" not in html  # Huy is French only
     assert "synthétiques" in html and "synthetische" in html

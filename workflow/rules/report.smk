@@ -18,6 +18,8 @@ rule write_report_sources:
         figures=rules.make_figures.output.units,
         programme_figures=rules.make_figures.output.programme,
         catalogue=INDICATOR_CATALOGUE,
+        # the factsheets' context figure (leefloon recipients of the project's OCMWs)
+        leefloon=config["reference"]["leefloon"],
         cohort=get_cohort_config,
         instrument=get_instrument,
         templates=REPORT_SOURCES / "templates",

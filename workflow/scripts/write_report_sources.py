@@ -2,12 +2,12 @@
 
 Named inputs: the published families ``scores`` (the items table: Snakemake reserves the name
 ``items``), ``units``, ``shares``, ``distributions``, ``tests``, ``subgroups``, ``reach``,
-``followup``, ``children``;
-``processing`` (CSV: the published processing counts), ``manifest`` (JSON), ``trend_reach`` and
-``trend_scores``, the indicator ``catalogue``, the ``figures`` directory (and the cohort-wide
-``programme_figures``: scale and trend charts), the ``cohort`` and
-``instrument`` configs, and the report's ``templates``, ``assets``, ``quarto_project`` and
-``strings``. A missing optional input leaves its sections out of the report.
+``followup``, ``children``; ``processing`` (CSV: the published processing counts),
+``manifest`` (JSON), ``trend_reach`` and ``trend_scores``, the indicator ``catalogue``, the
+``leefloon`` reference (the factsheets' context figure), the ``figures`` directory (and the
+cohort-wide ``programme_figures``: scale and trend charts), the ``cohort`` and ``instrument``
+configs, and the report's ``templates``, ``assets``, ``quarto_project`` and ``strings``. A
+missing optional input leaves its sections out of the report.
 """
 
 import json
@@ -55,6 +55,8 @@ def main(snakemake):
         if df is not None
     }
     catalogue = config.load_yaml(snakemake.input.catalogue)
+    leefloon_path = _path(snakemake, "leefloon")
+    leefloon = pd.read_csv(leefloon_path, dtype={"ocmw_id": "string"}) if leefloon_path else None
     cohort = config.load_cohort(snakemake.input.cohort)
     instrument = config.load_instrument(snakemake.input.instrument)
     report.write_sources(
@@ -72,6 +74,7 @@ def main(snakemake):
         trend=trend or None,
         programme_figures_dir=_path(snakemake, "programme_figures"),
         scale_illustrative=bool(snakemake.params.scale_illustrative),
+        leefloon=leefloon,
         templates=Path(snakemake.input.templates),
         strings_dir=Path(snakemake.input.strings).parent,
         # what the text may claim and the design facts it states (config `report`)

@@ -24,9 +24,8 @@ the same number as the tables, the text and the statistical annex (to two decima
 from miriam.figures.charts import CHART_LEVELS, alt_text, begin_end_chart, write_figures
 from miriam.figures.programme import write_programme_figures
 from miriam.figures.theme import (
-    DOWN_COLOUR,
+    DIFF_COLOUR,
     PALETTE,
-    UP_COLOUR,
     WAVE_COLOURS,
     chart_size,
     format_diff,
@@ -38,9 +37,8 @@ from miriam.figures.theme import (
 
 __all__ = [
     "CHART_LEVELS",
-    "DOWN_COLOUR",
+    "DIFF_COLOUR",
     "PALETTE",
-    "UP_COLOUR",
     "WAVE_COLOURS",
     "alt_text",
     "begin_end_chart",

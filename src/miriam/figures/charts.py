@@ -13,17 +13,14 @@ from miriam.errors import DisclosureError
 from miriam.figures.theme import (
     BASE_SIZE,
     DEFAULT_SCALE,
+    DIFF_COLOUR,
     DIFF_SPACE,
-    DOWN_COLOUR,
     FONT_FAMILY,
-    NEUTRAL_COLOUR,
     SEGMENT_COLOUR,
-    UP_COLOUR,
     WAVE_COLOURS,
     Scale,
     _anchors,
     _breaks,
-    _direction,
     _drawing_code,
     _int_text,
     _sized_theme,
@@ -101,7 +98,7 @@ def begin_end_chart(
         for b, e, d in zip(rows["baseline"], rows["endline"], df["mean_diff"], strict=True)
     ]
     text_rows = [
-        (diff_x, y, format_diff(v, lang, mean_places), _direction(v, mean_places), "right", BASE_SIZE, "bold")
+        (diff_x, y, format_diff(v, lang, mean_places), "diff", "right", BASE_SIZE, "bold")
         for y, v in zip(ys, shown, strict=True)
     ]
     text_rows += [
@@ -143,10 +140,7 @@ def begin_end_chart(
         values={
             "baseline": WAVE_COLOURS["baseline"],
             "endline": WAVE_COLOURS["endline"],
-            "up": UP_COLOUR,
-            "down": DOWN_COLOUR,
-            "same": NEUTRAL_COLOUR,
-            "na": NEUTRAL_COLOUR,
+            "diff": DIFF_COLOUR,
             "note": note,
         },
         breaks=["baseline", "endline"],

@@ -11,10 +11,10 @@ from miriam.figures.charts import begin_end_chart
 from miriam.figures.theme import (
     BASE_SIZE,
     DEFAULT_SCALE,
-    DOWN_COLOUR,
     FONT_FAMILY,
     GRID_COLOUR,
     OKABE_ITO,
+    WARNING_COLOUR,
     WIDTH_IN,
     _drawing_code,
     _sized_theme,
@@ -92,7 +92,7 @@ def scale_chart(
         top = float(df["leefloon_recipients"].max())
         plot += p9.annotate(
             "text", x=len(df) * 0.98, y=top, label=t["illustrative"], ha="right", va="top",
-            size=BASE_SIZE - 1, color=DOWN_COLOUR, family=FONT_FAMILY,
+            size=BASE_SIZE - 1, color=WARNING_COLOUR, family=FONT_FAMILY,
         )  # fmt: skip
     # `+`, not `+=`: the sized theme is shared through its cache, and `+=` would change it
     # for every later chart of this size.
@@ -146,7 +146,11 @@ def trend_scores_chart(
     """Begin and end means of the comparable items, one row per item and cohort (printed at
     this cohort's decimals of means, as its report's trend table)."""
     df = scores[scores["comparable"].astype(bool)].copy()
-    df = df.sort_values(["item", "label"], ascending=[True, False]).reset_index(drop=True)
+    # the codebook's order (that of `labels`), as in every other chart and table; newest cohort first
+    order = {item: i for i, item in enumerate(labels)}
+    df = df.assign(_o=df["item"].map(order).fillna(len(order)))
+    df = df.sort_values(["_o", "item", "label"], ascending=[True, True, False], kind="stable")
+    df = df.drop(columns="_o").reset_index(drop=True)
     df["item"] = [f"{labels.get(i, i)} ({lb})" for i, lb in zip(df["item"], df["label"], strict=True)]
     columns = ["item", "mean_baseline", "mean_endline", "mean_diff"]
     return begin_end_chart(df[columns], lang, {}, DEFAULT_SCALE, mean_places=mean_places)
@@ -213,7 +217,7 @@ def write_programme_figures(
         reach_data = key(trend_reach.to_json(orient="values", double_precision=15), lang)
         scores_data = key(
             trend_scores.to_json(orient="values", double_precision=15),
-            repr((lang, sorted(labels.items()), mean_places)),
+            repr((lang, list(labels.items()), mean_places)),
         )
         charts.append(
             (

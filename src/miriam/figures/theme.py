@@ -14,10 +14,9 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
-import pandas as pd
 import plotnine as p9
 
-from miriam.printed import Fmt, rounded
+from miriam.printed import Fmt
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
 #: colour-vision deficiency. The house palette, in this order.
@@ -37,9 +36,12 @@ PALETTE: tuple[str, ...] = tuple(OKABE_ITO.values())
 #: Wave colours: light orange versus dark blue also differ in lightness (greyscale print).
 WAVE_COLOURS = {"baseline": OKABE_ITO["orange"], "endline": OKABE_ITO["blue"]}
 
-#: Difference text: an increase in the endline colour, a decrease in vermillion (the sign is
-#: printed too, so colour is never the only cue).
-UP_COLOUR, DOWN_COLOUR, NEUTRAL_COLOUR = OKABE_ITO["blue"], OKABE_ITO["vermillion"], "#333333"
+#: One colour meaning in every chart (issue 15): orange is the beginning and blue the end, nothing
+#: else. A difference is printed in the text colour with its sign, never in the end's blue: blue
+#: for "+0,1" would say progress where the test does not (the text may call it not clear).
+DIFF_COLOUR = "#333333"
+#: A warning on a chart (illustrative numbers), not a wave.
+WARNING_COLOUR = OKABE_ITO["vermillion"]
 
 SEGMENT_COLOUR = "#9A9A9A"
 
@@ -137,14 +139,6 @@ def house_theme() -> p9.theme:
 
 def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(label, width=width)) or label
-
-
-def _direction(value: float, mean_places: int = 1) -> str:
-    """The colour of a printed difference: "+0,04" at two decimals is up, "0,0" at one same."""
-    if value is None or pd.isna(value):
-        return "na"
-    printed = rounded(value, mean_places)
-    return "up" if printed > 0 else "down" if printed < 0 else "same"
 
 
 def chart_size(n_items: int, n_lines: int | None = None) -> tuple[float, float]:

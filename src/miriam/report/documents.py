@@ -55,8 +55,8 @@ from miriam.vocab import DOC_LANG, GROUPS, REGIONS
 
 def typst_page_setup(running_header: str, demo_note: str | None, page_word: str) -> str:
     """Typst set rules for every page: running header (cohort, language, demo note) and a
-    footer with "Pagina 3 / 9". Put in the front matter as a raw typst header-include, so
-    that Quarto's typst template and ours both apply it."""
+    footer with "Pagina 3 / 9". Put in the front matter as a `format: typst:
+    include-in-header` text entry, which Quarto's typst template and ours both include."""
     demo = (
         f' #h(1fr) #text(fill: rgb("#A34400"), weight: "bold", {typst_string(demo_note)})'
         if demo_note

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -204,16 +205,36 @@ def to_html(qmd: Path, *, assets: Path = ASSETS) -> bytes:
     return _pandoc(args, text, qmd.parent, str(qmd))
 
 
+def typst_includes(meta: dict, folder: Path, assets: Path = ASSETS) -> list[str]:
+    """The Typst texts of the front matter's ``format: typst: include-in-header`` entries, in
+    order, as Quarto includes them: a file name (next to the source, else in `assets`) or
+    ``{text: ...}`` / ``{file: ...}``."""
+    entries = ((meta.get("format") or {}).get("typst") or {}).get("include-in-header") or []
+    out = []
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, dict) and "text" in entry:
+            out.append(str(entry["text"]))
+            continue
+        name = entry["file"] if isinstance(entry, dict) else str(entry)
+        path = folder / name if (folder / name).exists() else assets / name
+        if not path.exists():
+            raise RenderError(f"include-in-header file {name} not found next to the source or in {assets}")
+        out.append(path.read_text(encoding="utf-8"))
+    return out
+
+
 def to_typst(qmd: Path, *, assets: Path = ASSETS) -> bytes:
-    """The Typst source of the PDF (our A4 template), from pandoc."""
-    qmd = Path(qmd)
+    """The Typst source of the PDF (our A4 template), from pandoc, with the front matter's
+    include-in-header entries where Quarto's template has them (``$header-includes$``)."""
+    qmd = Path(qmd).resolve()
     text, common = _prepare(qmd, assets)
-    return _pandoc(
-        [*common, "--to", "typst", "--template", str(assets / "miriam.typ")],
-        text,
-        qmd.parent,
-        str(qmd),
-    )
+    args = [*common, "--to", "typst", "--template", str(assets / "miriam.typ")]
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, include in enumerate(typst_includes(front_matter(text), qmd.parent, assets)):
+            part = Path(tmp) / f"header-{i}.typ"
+            part.write_text(include, encoding="utf-8")
+            args += ["--include-in-header", str(part)]
+        return _pandoc(args, text, qmd.parent, str(qmd))
 
 
 def compile_pdf(source: bytes, root: Path, *, what: str = "") -> bytes:

@@ -4,6 +4,7 @@ _quarto.yml, stylesheet, figures), and the index pages that link every document.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -21,6 +22,7 @@ from miriam.printed import (
     unit_languages,
 )
 from miriam.printed import is_missing as _missing
+from miriam.report.context import leefloon_sentence
 from miriam.report.documents import factsheet_context, national_context, withheld_reason
 from miriam.report.formatting import md, yaml_str
 from miriam.report.publication import document_name, publication_context
@@ -66,6 +68,21 @@ def with_legends(text: str, legend: str) -> str:
     return _TABLE_CAPTION.sub(add, text)
 
 
+def with_table_labels(text: str) -> str:
+    """Every table caption labelled ``{#tbl-1}``, ``{#tbl-2}``, ... in document order: Quarto's
+    Typst output drops the caption of an unlabelled table (quarto-cli issue 11733); pandoc
+    keeps the label as the table's id. A caption that has a label keeps it."""
+    numbers = itertools.count(1)
+
+    def add(m: re.Match) -> str:
+        caption = m.group(2).rstrip("\n")
+        if "{#" in caption:
+            return m.group(0)
+        return f"{m.group(1)}\n{caption} {{#tbl-{next(numbers)}}}\n"
+
+    return _TABLE_CAPTION.sub(add, text)
+
+
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -77,6 +94,10 @@ def projects_in(units: pd.DataFrame, lang: str) -> list[pd.Series]:
     """Project rows whose factsheet is made in `lang` (their ``languages``), by id."""
     projects = units[units["level"] == "project"].sort_values("unit", kind="stable")
     return [r for _, r in projects.iterrows() if lang in unit_languages(r)]
+
+
+#: The report assets a Quarto project of sources names (copied next to the sources).
+PROJECT_ASSETS = ("style.css", "miriam-header.typ", "miriam.lua")
 
 
 # size: a straight sequence (copy the project files, national report, one factsheet per project)
@@ -96,6 +117,7 @@ def write_sources(
     trend: Mapping[str, pd.DataFrame] | None = None,
     programme_figures_dir: Path | None = None,
     scale_illustrative: bool | None = None,
+    leefloon: pd.DataFrame | None = None,
     templates: Path | None = None,
     strings_dir: Path | None = None,
     report_cfg: Mapping | None = None,
@@ -124,9 +146,12 @@ def write_sources(
     quarto_yml = Path(templates or TEMPLATES).parent / "_quarto.yml"
     if quarto_yml.exists():
         _write(outdir / "_quarto.yml", quarto_yml.read_text(encoding="utf-8"))
-    css = Path(templates or TEMPLATES).parent / "assets" / "style.css"
-    if css.exists():  # the sources' front matter names it (Quarto embeds it in the HTML)
-        _write(outdir / "style.css", css.read_text(encoding="utf-8"))
+    # the files the project names: the CSS and the typst look (each source's front matter), the
+    # filter (_quarto.yml); Quarto reads them next to the sources, as the pandoc path does
+    for name in PROJECT_ASSETS:
+        asset = Path(templates or TEMPLATES).parent / "assets" / name
+        if asset.exists():
+            _write(outdir / name, asset.read_text(encoding="utf-8"))
 
     written = []
     ctx = national_context(
@@ -157,15 +182,21 @@ def write_sources(
     written.append(
         _write(
             outdir / f"{national_name}.qmd",
-            with_legends(render_template("national.qmd.j2", ctx, templates), legend),
+            with_table_labels(with_legends(render_template("national.qmd.j2", ctx, templates), legend)),
         )
     )
     pctx = dict(ctx, nav=_nav(t, lang, provenance_name, ["html"], other=_other_provenance(lang)))
     written.append(
-        _write(outdir / f"{provenance_name}.qmd", render_template("provenance.qmd.j2", pctx, templates))
+        _write(
+            outdir / f"{provenance_name}.qmd",
+            with_table_labels(render_template("provenance.qmd.j2", pctx, templates)),
+        )
     )
     findings = ctx["findings"]
     units = table(tables, "units")
+    # the reference's leefloon counts: illustrative ones are said to be (as in the scale chart)
+    demo = bool(cohort_cfg.get("demo"))
+    illustrative = demo if scale_illustrative is None else bool(scale_illustrative) or demo
     for row in projects_in(units, lang) if not units.empty else []:
         fctx = factsheet_context(
             tables,
@@ -189,11 +220,12 @@ def write_sources(
         )
         fctx["provenance_href"] = f"{provenance_name}.html"
         fctx["national_href"] = f"{national_name}.html"
+        fctx["context_figure"] = leefloon_sentence(units, row, leefloon, t, illustrative=illustrative)
         fctx["nav"] = _nav(t, lang, name, formats, other=_other_factsheet(row, lang), national=national_name)
         written.append(
             _write(
                 outdir / f"{name}.qmd",
-                with_legends(render_template("factsheet.qmd.j2", fctx, templates), legend),
+                with_table_labels(with_legends(render_template("factsheet.qmd.j2", fctx, templates), legend)),
             )
         )
     log.info("%s: %d report sources written to %s", lang, len(written), outdir)
