@@ -168,7 +168,8 @@ local function html_contents(doc)
   local title = TOC_TITLE or ''
   local toc = pandoc.Div(
     { pandoc.Para({ pandoc.Strong(pandoc.Str(title)) }), pandoc.BulletList(items) },
-    pandoc.Attr('TOC', { 'toc' }, { role = 'navigation', ['aria-label'] = title }))
+    -- attributes as a list of pairs: a Lua table's keys come in no fixed order (same bytes)
+    pandoc.Attr('TOC', { 'toc' }, { { 'role', 'navigation' }, { 'aria-label', title } }))
   doc.blocks = doc.blocks:walk({ Div = function(div)
     if div.classes:includes('contents') then return toc end
   end })

@@ -213,6 +213,16 @@ def test_a_page_whose_resource_is_missing_is_an_error_not_a_page(tmp_path, monke
         render.to_html(Path(tmp_path.name) / "bad.qmd")
 
 
+def test_a_missing_figure_stops_every_engine_before_it_renders(tmp_path, monkeypatch):
+    """Checked before the engine runs: an HTML-only Quarto build would not notice it."""
+    qmd = tmp_path / "doc.qmd"
+    qmd.write_text("---\ntitle: x\nlang: nl-BE\n---\n\n![x](figures/none.svg)\n", encoding="utf-8")
+    monkeypatch.setattr(render, "choose_engine", lambda engine: "quarto")
+    monkeypatch.setattr(render, "render_quarto", lambda *a: pytest.fail("rendered with a missing figure"))
+    with pytest.raises(render.RenderError, match="figures/none.svg"):
+        render.render_all([qmd], ["html"], engine="quarto")
+
+
 def test_unchanged_documents_come_from_the_cache_with_the_same_bytes(sources, tmp_path, monkeypatch):
     import shutil
 

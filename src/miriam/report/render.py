@@ -339,6 +339,30 @@ def render_quarto(qmd_paths: list[Path], formats: Iterable[str]) -> dict[Path, s
 # --- many documents -----------------------------------------------------------------------------
 
 
+def check_figures(qmd_paths: Iterable[Path]) -> None:
+    """Stop before rendering when a source names a figure that is not next to it, whatever the
+    engine and formats: an HTML-only Quarto build would otherwise publish a broken image.
+
+    Raises
+    ------
+    RenderError
+        Naming the document and the missing figure files.
+    """
+    for qmd in qmd_paths:
+        if not Path(qmd).exists():
+            continue  # the engine names a missing source itself
+        text = Path(qmd).read_text(encoding="utf-8")
+        missing = [
+            f for f in sorted(set(_FIGURE_REFERENCE.findall(text))) if not (Path(qmd).parent / f).exists()
+        ]
+        if missing:
+            raise RenderError(
+                f"{qmd}: the figure(s) {', '.join(missing)} are missing",
+                file=str(qmd),
+                expected="every figure a source names, next to it (the figures rule writes them)",
+            )
+
+
 def render_all(
     qmd_paths: Iterable[Path],
     formats: Iterable[str] = FORMATS,
@@ -358,6 +382,7 @@ def render_all(
     for fmt in formats:
         if fmt not in FORMATS:
             raise RenderError(f"unknown output format {fmt!r}", expected=" / ".join(FORMATS))
+    check_figures(qmd_paths)
     chosen = choose_engine(engine)
     log.info(
         "rendering %d documents to %s with %s",
