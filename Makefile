@@ -9,7 +9,7 @@ CORES  ?= 2
 STAMP  := $(VENV)/.installed
 
 # (screenshots: see below)
-.PHONY: screenshots demo test test-fast lint lock format benchmark benchmark-scale slurm-demo report clean-private clean setup diff snapshot
+.PHONY: screenshots demo test test-fast lint lock format benchmark benchmark-scale slurm-demo report clean-private clean setup diff snapshot check-pages
 
 setup: $(STAMP)
 
@@ -33,6 +33,12 @@ lock: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/python -m miriam.provenance.published_diff --snapshot-only
+
+# The page checks of tests/report/test_pages.py on every PDF of the build in results/ (run after
+# `make demo` or a real build): headings and headlines that end a page, pages that hold only a
+# heading or the colophon, blocks past the bottom margin, internal names, French spacing.
+check-pages: $(STAMP)
+	MIRIAM_PAGES_OF=results $(BIN)/pytest -q tests/report/test_pages.py -k build_reads
 
 # What changed since the previous published build: every published number that differs, and
 # what changed upstream (inputs, config, code, packages), in qa/<cohort>/published_diff.{html,csv}.

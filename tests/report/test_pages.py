@@ -4,6 +4,7 @@ internal identifier or untranslated key, French punctuation spacing (issue 15)."
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -128,6 +129,20 @@ def test_every_pdf_reads_as_a_publication(build, cohort, lang):
     assert pdfs, f"no PDF in {cohort}/{lang}"
     found = [p for pdf in pdfs for p in problems(pdf, lang)]
     assert not found, "\n".join(found[:40])
+
+
+@pytest.mark.skipif(
+    not os.environ.get("MIRIAM_PAGES_OF"),
+    reason="reads the PDFs of an existing build: `make check-pages` (after `make demo`) sets MIRIAM_PAGES_OF",
+)
+def test_every_pdf_of_a_build_reads_as_a_publication():
+    """The same page checks on every PDF under MIRIAM_PAGES_OF (default build: results/), as a
+    reader of the real or demo build turns the pages."""
+    root = Path(os.environ["MIRIAM_PAGES_OF"])
+    pdfs = sorted(p for p in root.glob("*/report/*/*.pdf") if p.parent.name in ("nl", "fr"))
+    assert pdfs, f"no PDF under {root}/<cohort>/report/<lang>/"
+    found = [p for pdf in pdfs for p in problems(pdf, pdf.parent.name)]
+    assert not found, f"{len(found)} problems in {len(pdfs)} PDFs:\n" + "\n".join(found[:40])
 
 
 def test_a_headline_cut_from_its_comment_is_caught():
