@@ -101,6 +101,8 @@ screenshots:
 	pdftoppm -png -r 50 -f 1 -l 2 $(SHOT_DIR)/nl/nationaal-rapport.pdf docs/screenshots/after/national-nl
 	pdftoppm -png -r 50 -f 1 -l 2 $(SHOT_DIR)/fr/factsheet-forest.pdf docs/screenshots/after/factsheet-fr-forest
 	if command -v chromium >/dev/null; then for page in nl/nationaal-rapport fr/factsheet-forest; do \
-	  chromium --headless --no-sandbox --window-size=1200,1600 \
+	  chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	    --disable-component-update --disable-sync --no-first-run --user-data-dir=$$(mktemp -d) \
+	    --window-size=1200,1600 \
 	    --screenshot=docs/screenshots/after/$$(echo $$page | tr / -)-html.png $(SHOT_DIR)/$$page.html; done; \
 	else echo "chromium not found: HTML screenshots skipped"; fi
