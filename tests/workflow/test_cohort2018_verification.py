@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import stat
+import subprocess
 from datetime import date, timedelta
 
 import numpy as np
@@ -260,6 +262,39 @@ def test_paired_tests_equal_scipy_in_the_papers_convention(build):
     with_endline = frame["END_EMP_TOT"].notna().sum()
     assert national_total["n"] == with_endline - 1  # the woman with an empty stored total
     assert national_total["n"] == frame[["EMP_TOT", "END_EMP_TOT"]].notna().all(axis=1).sum()
+
+
+R_VALUES = "c(r$estimate, r$statistic, r$parameter, r$p.value, r$conf.int)"
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R (Debian r-base-core) not installed")
+def test_paired_tests_equal_r_in_the_papers_convention(build, tmp_path):
+    """The same paired t-tests, nationally, from R's t.test on the export itself (the paper
+    used SPSS; R is a second implementation outside Python)."""
+    work, frame = build
+    got = _read(work / "verification" / COHORT / "tests_paper.csv")
+    pairs = {name: (f"DOM_{d}", f"END_DOM_{d}") for d, name in enumerate(DOMAINS, start=1)}
+    pairs |= {f"emp_{k:02d}": (f"EMP{k}", f"END_EMP_{k}") for k in range(1, 15)}
+    pairs["emp_total"] = ("EMP_TOT", "END_EMP_TOT")
+    columns = sorted({c for pair in pairs.values() for c in pair})
+    frame[columns].astype(float).to_csv(tmp_path / "export.csv", index=False)
+    script = f'x <- read.csv("{tmp_path / "export.csv"}"); ' + "".join(
+        f'r <- t.test(x${base}, x${end}, paired=TRUE); cat("{item}", sprintf("%.15g", {R_VALUES}), "\\n"); '
+        for item, (base, end) in pairs.items()
+    )
+    out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True).stdout
+    national = got[got["level"] == "national"].set_index("item")
+    for line in out.strip().splitlines():
+        item, *values = line.split()
+        mean, t, df, p, low, high = map(float, values)
+        row = national.loc[item]
+        np.testing.assert_allclose(
+            [row["mean_diff"], row["t"], row["df"], row["p"], row["ci_low"], row["ci_high"]],
+            [mean, t, df, p, low, high],
+            rtol=1e-9,
+            err_msg=item,
+        )
+    assert len(out.strip().splitlines()) == len(pairs) == 25
 
 
 def test_verification_output_is_owner_only_stamped_and_qa_lists_the_totals(build):
