@@ -16,7 +16,11 @@ from pages import MAIN, OLD
 POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo"))
 pytestmark = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) not installed")
 #: what never reaches a reader: table and variable names, template keys, braces
-INTERNAL = re.compile(r"\bfollowup\b|\bdom_|\{|\}|\bn_paired\b|\bmean_diff\b|\bpct_improved\b")
+#: and an export's column names (DOM_1, EMP4, EMP_TOT, AANTAL_KIND)
+INTERNAL = re.compile(
+    r"\bfollowup\b|\bdom_|\{|\}|\bn_paired\b|\bmean_diff\b|\bpct_improved\b"
+    r"|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bEMP\d+\b"
+)
 RUNNING = re.compile(r"^(MIRIAM .*·|Demo: |Démo|Pagina \d|Page \d)")
 
 

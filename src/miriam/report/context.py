@@ -7,7 +7,7 @@ the shipped reference they are illustrative, and the sentence says so) and the p
 published `n_paired`. The number of women per project is not published (next to n_paired it
 would give the women without both measurements), so the share is of the paired women: a lower
 bound of the share reached, and the sentence says whom it counts. A withheld project gets the
-recipients only; one whose OCMWs the reference does not all list gets no sentence.
+recipients only (its sheet names no count of its women, as it names no rule); one whose OCMWs the reference does not all list gets no sentence.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from miriam.printed import is_missing
+from miriam.printed import is_missing, is_published
 from miriam.report.text import Text
 
 
@@ -44,7 +44,8 @@ def leefloon_sentence(
     recipients, k = found
     key = "context_recipients" if k == 1 else "context_recipients_many"
     parts = [t(f"publication.factsheet.{key}", recipients=t.fmt.int(recipients), k=t.count_word(k))]
-    if not is_missing(project.get("n_paired")):
+    # a withheld sheet shows no count of its women (not even n_paired): it says no rule either
+    if is_published(project) and not is_missing(project.get("n_paired")):
         n = int(project["n_paired"])
         parts.append(
             t("publication.factsheet.context_share", n=t.fmt.int(n), pct=t.fmt.dec(100 * n / recipients, 1))
