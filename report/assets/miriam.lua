@@ -176,6 +176,43 @@ local function html_contents(doc)
   return doc
 end
 
+-- Typst: a closing quote right after punctuation or a digit ("(100.000+ inwoners)’") as the
+-- character itself. Pandoc writes it as ' and typst's smart quotes read a ' after ")" as an
+-- opening quote, printing ‘…‘. Apostrophes inside words (OCMW’s) stay as they are.
+local AFTER_MARK = '[%)%]%.,;:!%?%d]’'
+local function closing_quotes(s)
+  if not FORMAT:match('typst') or not s.text:find(AFTER_MARK) then return nil end
+  local out, rest = pandoc.Inlines({}), s.text
+  while true do
+    local i, j = rest:find(AFTER_MARK)
+    if not i then break end
+    out:insert(pandoc.Str(rest:sub(1, i)))
+    out:insert(pandoc.RawInline('typst', '’'))
+    rest = rest:sub(j + 1)
+  end
+  if #rest > 0 then out:insert(pandoc.Str(rest)) end
+  return out
+end
+
+-- Typst: a heading's short introduction sticks to what it introduces (a table, a chart, the
+-- results block), as the heading sticks to it: otherwise "heading + one sentence" is left at
+-- the foot of a page and its table starts the next (typst's sticky chains block to block).
+local function sticky_intros(blocks)
+  if not FORMAT:match('typst') then return nil end
+  local out = pandoc.Blocks({})
+  for i, b in ipairs(blocks) do
+    local after, next = blocks[i - 1], blocks[i + 1]
+    if b.t == 'Para' and after and after.t == 'Header' and next and next.t ~= 'Header' then
+      out:insert(pandoc.RawBlock('typst', '#block(sticky: true)['))
+      out:insert(b)
+      out:insert(pandoc.RawBlock('typst', ']'))
+    else
+      out:insert(b)
+    end
+  end
+  return out
+end
+
 -- the document's toc-title first (a filter sees the metadata last), then the contents, then
 -- the blocks
 return {
@@ -183,5 +220,6 @@ return {
       if meta['toc-title'] then TOC_TITLE = pandoc.utils.stringify(meta['toc-title']) end
     end },
   { Pandoc = html_contents },
-  { Image = Image, Table = Table, Div = Div },
+  { Image = Image, Table = Table, Div = Div, Str = closing_quotes },
+  { Blocks = sticky_intros },
 }

@@ -157,6 +157,29 @@ def test_cohort_listing_an_export_twice(tmp_path, cohort_data):
         config.load_cohort(path)
 
 
+def test_a_publication_dated_before_the_follow_up_stops(tmp_path, cohort_data):
+    """The demo's follow-up was measured in 2025-06: a cover of March 2025 is impossible."""
+    cohort_data["publication"] = {"date": "2025-03-31"}
+    path = _write(tmp_path, "c.yaml", cohort_data)
+    with pytest.raises(ConfigError, match=r"key 'publication/date'.*2025-03-31.*\(2025-06\)") as info:
+        config.load_cohort(path)
+    assert f"file {path}" in str(info.value)
+    cohort_data["publication"] = {"date": "2025-06-30"}
+    config.load_cohort(_write(tmp_path, "ok.yaml", cohort_data))  # the month of the follow-up is fine
+
+
+def test_the_report_stops_when_config_yaml_dates_it_before_the_data(tmp_path, cohort_data):
+    """The default date of config.yaml counts too, where the cohort sets none."""
+    from miriam import report
+
+    del cohort_data["publication"]
+    with pytest.raises(ConfigError, match=r"config/config.yaml or config/cohorts/demo-2023-2024.yaml"):
+        report.write_sources(
+            {}, cohort_data, ROOT / "config" / "instruments" / "miriam-2023.yaml", "nl", tmp_path,
+            tmp_path / "out", min_n=10, publication={"date": "2025-03-31"},
+        )  # fmt: skip
+
+
 def test_ocmw_in_two_projects(tmp_path, cohort_data):
     cohort_data["projects"][1]["ocmws"].append(11002)
     path = _write(tmp_path, "c.yaml", cohort_data)

@@ -114,8 +114,9 @@ def problems(pdf: Path, lang: str) -> list[str]:
             found.append(f"{where}: only the colophon")
         if number in overflow:
             found.append(f"{where}: runs past the bottom margin: {overflow[number]!r}")
-        if lines[-1] in heads and number < len(every):
-            found.append(f"{where}: ends with the heading {lines[-1]!r}")
+        cut = next((line for line in lines[-3:] if line in heads), None)
+        if cut and number < len(every):  # a heading with at most two lines under it, its table overleaf
+            found.append(f"{where}: ends with the heading {cut!r}")
         if number < len(every) and (headline := ends_with_headline(lines, headlines)):
             found.append(f"{where}: ends with the headline {headline[:60]!r}")
         for line in lines:

@@ -1001,3 +1001,31 @@ def test_children_table_is_printed_as_tabel_11_children_not_women(lang, caption,
     assert label in table and "| 12 " in table and "30" in table  # 12 of 40 children = 30 %
     assert table.index("0-2") < table.index("6-12") < table.index(label)  # the bands in order
     assert blocks[0]["note"]  # says the n counts children
+
+
+@pytest.mark.parametrize(
+    "lang, value, word",
+    [
+        ("fr", "+1,7", "point"),
+        ("fr", "−0,4", "point"),
+        ("fr", "+2,0", "points"),
+        ("fr", "12", "points"),
+        ("fr", "0", "point"),
+        ("nl", "1", "punt"),
+        ("nl", "+1,7", "punten"),
+    ],  # fmt: skip
+)
+def test_a_word_agrees_with_its_number_as_each_language_has_it(lang, value, word):
+    """French takes the singular below 2 ("+1,7 point"), Dutch for exactly one."""
+    from miriam.report import text
+
+    one, other = ("point", "points") if lang == "fr" else ("punt", "punten")
+    match = text._PLURAL.search(f"{{diff|{one}|{other}}}")
+    assert text._plural_form(match, {"diff": value}, lang) == word
+
+
+def test_french_sources_keep_guillemets_with_their_text(sources):
+    """« and » never stand alone at a line's end or start: a no-break space inside them."""
+    for qmd in sources["fr"]:
+        text = qmd.read_text(encoding="utf-8")
+        assert "« " not in text and " »" not in text, qmd.name

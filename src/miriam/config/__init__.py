@@ -246,6 +246,9 @@ def load_cohort(path: str | Path) -> Cohort:
             )
         seen[export.path] = i
     _check_followup(data, exports, path)
+    check_publication_date(
+        data, (data.get("publication") or {}).get("date"), f"{path}: key 'publication/date'"
+    )
     for wave, period in data["measurement"].items():
         if isinstance(period, dict) and str(period["from"]) > str(period["to"]):
             raise ConfigError(
@@ -275,6 +278,32 @@ def load_cohort(path: str | Path) -> Cohort:
         projects=projects,
         raw=data,
     )
+
+
+def last_measured(data: dict[str, Any]) -> str:
+    """The last month (YYYY-MM) a cohort measured: its follow-up, else its endline (a range's end)."""
+    endline = data["measurement"]["endline"]
+    last = str(endline["to"] if isinstance(endline, dict) else endline)[:7]
+    followup = (data.get("followup") or {}).get("measurement")
+    return max(last, str(followup)[:7]) if followup else last
+
+
+def check_publication_date(data: dict[str, Any], date: Any, file: str) -> None:
+    """A report is not dated before the last measurement it reports (a follow-up in June 2025
+    under a cover of March 2025 would be an impossible date).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file that sets the date, the key and the last measurement.
+    """
+    if date and str(date)[:7] < last_measured(data):
+        raise ConfigError(
+            f"key 'publication/date': the publication date {date} precedes the cohort's last "
+            f"measurement ({last_measured(data)})",
+            file=file,
+            expected="a date on or after the last measurement: the cohort file's `publication: {date: ...}`",
+        )
 
 
 def _check_followup(data: dict[str, Any], exports: tuple[Export, ...], path: str | Path) -> None:

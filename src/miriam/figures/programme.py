@@ -57,7 +57,9 @@ PROGRAMME_TEXT = {
     },
 }
 
-PROJECT_COLOURS = {"0": "#C8C8C8", "1": OKABE_ITO["sky_blue"], "2+": OKABE_ITO["blue"]}
+#: Cohorts of MIRIAM per OCMW: grey, then bluish green (light, dark). Not the waves' orange and
+#: blue: one colour meaning in every chart (issue 15).
+PROJECT_COLOURS = {"0": "#C8C8C8", "1": "#7FCFB9", "2+": OKABE_ITO["bluish_green"]}
 
 
 def participation_band(n: int) -> str:

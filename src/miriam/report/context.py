@@ -7,7 +7,8 @@ the shipped reference they are illustrative, and the sentence says so) and the p
 published `n_paired`. The number of women per project is not published (next to n_paired it
 would give the women without both measurements), so the share is of the paired women: a lower
 bound of the share reached, and the sentence says whom it counts. A withheld project gets the
-recipients only (its sheet names no count of its women, as it names no rule); one whose OCMWs the reference does not all list gets no sentence.
+recipients only (its sheet names no count of its women, as it names no rule); one whose OCMWs
+the reference does not all list gets no sentence.
 """
 
 from __future__ import annotations

@@ -18,12 +18,18 @@ CHANGE_MIN = Decimal("0.2")
 _DIGIT_GROUP = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")
 
 
+def french_guillemets(text: str) -> str:
+    """« and » hold their text with a no-break space, so that a line never ends on « nor
+    starts with » (safe on a whole document: it touches nothing else)."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
 def _french_spacing(text: str) -> str:
-    """French typography: a no-break space before : ; ? ! (so they never start a line), a
-    narrow no-break space between groups of digits ("100 000")."""
+    """French typography: a no-break space before : ; ? ! (so they never start a line) and
+    inside « », a narrow no-break space between groups of digits ("100 000")."""
     for mark, space in ((":", "\u00a0"), (";", "\u202f"), ("?", "\u202f"), ("!", "\u202f")):
         text = text.replace(f" {mark}", f"{space}{mark}")
-    return _DIGIT_GROUP.sub("\u202f", text)
+    return _DIGIT_GROUP.sub("\u202f", french_guillemets(text))
 
 
 def typography(text: Any, lang: str) -> str:

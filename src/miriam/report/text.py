@@ -53,16 +53,28 @@ def load_strings(lang: str, strings_dir: Path | None = None) -> dict[str, Any]:
     return _load_strings(str(Path(strings_dir or STRINGS) / f"{lang}.yaml"), lang)
 
 
-# A count's word in the strings: "{consortia|consortium|consortia}" is the singular when the
-# value `consortia` is 1, else the plural ("1 consortium", "2 consortia"; French "1 consortium",
-# "2 consortiums"). Both languages use the singular for exactly one here.
+# A word that agrees with a number in the strings: "{consortia|consortium|consortia}" is the
+# singular when the value `consortia` is one, else the plural ("1 consortium", "2 consortia").
+# Dutch: singular for exactly 1. French: singular below 2, as the French rule has it ("0,5
+# point", "+1,7 point", "0 consortium"; "2 points").
 _PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
 
 
-def _plural_form(match: re.Match, values: Mapping[str, Any]) -> str:
+def _as_number(printed: str) -> float | None:
+    """A printed number back ("+1,7" -> 1.7, "1 144" -> 1144, "−0,3" -> -0.3), else None."""
+    text = re.sub(r"[\s\u00a0\u202f.]", "", printed).replace(",", ".").replace("\u2212", "-")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _plural_form(match: re.Match, values: Mapping[str, Any], lang: str = "nl") -> str:
     name, one, other = match.groups()
-    digits = re.sub(r"\D", "", str(values.get(name, "")))
-    return one if digits == "1" else other
+    printed = str(values.get(name, ""))
+    if lang == "fr" and (number := _as_number(printed)) is not None:
+        return one if abs(number) < 2 else other
+    return one if re.sub(r"\D", "", printed) == "1" else other
 
 
 class Text:
@@ -81,7 +93,7 @@ class Text:
         node: Any = self.s
         for part in key.split("."):
             node = node[part]
-        text = _PLURAL.sub(lambda m: _plural_form(m, values), str(node)) if values else str(node)
+        text = _PLURAL.sub(lambda m: _plural_form(m, values, self.lang), str(node)) if values else str(node)
         return text.format(**values) if values else text
 
     def period(self, measured: Any) -> str:

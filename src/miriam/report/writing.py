@@ -15,7 +15,7 @@ import jinja2
 import pandas as pd
 
 import miriam
-from miriam.config import Instrument
+from miriam.config import Instrument, check_publication_date
 from miriam.printed import (
     LANGUAGES,
     is_published,
@@ -24,7 +24,7 @@ from miriam.printed import (
 from miriam.printed import is_missing as _missing
 from miriam.report.context import leefloon_sentence
 from miriam.report.documents import factsheet_context, national_context, withheld_reason
-from miriam.report.formatting import md, yaml_str
+from miriam.report.formatting import french_guillemets, md, yaml_str
 from miriam.report.publication import document_name, publication_context
 from miriam.report.tables import _as_instrument, table, unit_name
 from miriam.report.text import TEMPLATES, Text, log
@@ -83,7 +83,9 @@ def with_table_labels(text: str) -> str:
     return _TABLE_CAPTION.sub(add, text)
 
 
-def _write(path: Path, text: str) -> Path:
+def _write(path: Path, text: str, lang: str | None = None) -> Path:
+    if lang == "fr":  # a document's guillemets, from the strings and the data alike
+        text = french_guillemets(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8", newline="\n")
@@ -139,6 +141,11 @@ def write_sources(
     paths, national first.
     """
     instrument = _as_instrument(instrument)
+    # the cohort's own publication facts (its date) over config.yaml's, never before its data
+    publication = {**(publication or {}), **(cohort_cfg.get("publication") or {})}
+    if "measurement" in cohort_cfg:
+        where = f"config/config.yaml or config/cohorts/{cohort_cfg.get('cohort', '<cohort>')}.yaml"
+        check_publication_date(dict(cohort_cfg), publication.get("date"), where)
     t = Text(lang, strings_dir, precision)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -173,7 +180,13 @@ def write_sources(
     provenance_name = document_name("provenance", lang)
     formats = list(formats)
     ctx.update(
-        publication_context(publication, t, title=t("national.title", label=ctx["label"]), label=ctx["label"])
+        # the citation names the document whole: title and subtitle (cohort, kind of document)
+        publication_context(
+            publication,
+            t,
+            title=f"{t('national.title', label=ctx['label'])}. {t('national.subtitle')}",
+            label=ctx["label"],
+        )  # fmt: skip
     )
     ctx["provenance_href"] = f"{provenance_name}.html"
     ctx["nav"] = _nav(t, lang, national_name, formats, other=_other_national(lang))
@@ -183,6 +196,7 @@ def write_sources(
         _write(
             outdir / f"{national_name}.qmd",
             with_table_labels(with_legends(render_template("national.qmd.j2", ctx, templates), legend)),
+            lang,
         )
     )
     pctx = dict(ctx, nav=_nav(t, lang, provenance_name, ["html"], other=_other_provenance(lang)))
@@ -190,6 +204,7 @@ def write_sources(
         _write(
             outdir / f"{provenance_name}.qmd",
             with_table_labels(render_template("provenance.qmd.j2", pctx, templates)),
+            lang,
         )
     )
     findings = ctx["findings"]
@@ -213,11 +228,9 @@ def write_sources(
             report_cfg=report_cfg,
         )
         name = document_name("factsheet", lang, unit_name(row, lang))
-        fctx.update(
-            publication_context(
-                publication, t, title=t("factsheet.title", name=fctx["name"]), label=fctx["label"]
-            )
-        )
+        # the citation names the document whole: title and subtitle (cohort, kind of document)
+        cited = f"{t('factsheet.title', name=fctx['name'])}. {t('factsheet.subtitle', label=fctx['label'])}"
+        fctx.update(publication_context(publication, t, title=cited, label=fctx["label"]))
         fctx["provenance_href"] = f"{provenance_name}.html"
         fctx["national_href"] = f"{national_name}.html"
         fctx["context_figure"] = leefloon_sentence(units, row, leefloon, t, illustrative=illustrative)
@@ -226,6 +239,7 @@ def write_sources(
             _write(
                 outdir / f"{name}.qmd",
                 with_table_labels(with_legends(render_template("factsheet.qmd.j2", fctx, templates), legend)),
+                lang,
             )
         )
     log.info("%s: %d report sources written to %s", lang, len(written), outdir)
@@ -238,7 +252,8 @@ def _nav(
     """The HTML's navigation bar of one document: the index, the national report (from a
     factsheet), this document's PDF, and the same document in the other language (or, when
     there is none, the other language's part of the index)."""
-    links = [{"href": "../index.html", "label": t("publication.nav.index")}]
+    # the index at this language's part (it opens on the first language otherwise)
+    links = [{"href": f"../index.html#{lang}", "label": t("publication.nav.index")}]
     if national:
         links.append({"href": f"{national}.html", "label": t("publication.nav.national")})
     if "pdf" in formats:
