@@ -1029,3 +1029,31 @@ def test_french_sources_keep_guillemets_with_their_text(sources):
     for qmd in sources["fr"]:
         text = qmd.read_text(encoding="utf-8")
         assert "« " not in text and " »" not in text, qmd.name
+
+
+def test_a_fully_withheld_profile_table_is_named_not_printed_as_dashes():
+    """Every count and % of 'Leeftijd' withheld: no grid of dashes, one sentence names it;
+    a table with one published count is printed as usual."""
+    rows = [("age_band", c, math.nan, math.nan) for c in ("18-24", "25-29")]
+    rows += [("n_children", "1", 30.0, 60.0), ("n_children", "2", math.nan, math.nan)]
+    distributions = pd.DataFrame(
+        [
+            {
+                "level": "national",
+                "unit": "BE",
+                "indicator": i,
+                "wave": "baseline",
+                "category": c,
+                "n": math.nan,
+                "count": v,
+                "pct": p,
+                "multi": False,
+            }
+            for i, c, v, p in rows
+        ]  # fmt: skip
+    )
+    t = report.Text("nl")
+    blocks = sections._profile_section({"distributions": distributions}, CATALOGUE, INSTRUMENT, t)
+    assert [b["caption"].split(" (")[0] for b in blocks if b["table"]] == ["Aantal kinderen"]
+    assert blocks[-1]["table"] == "" and "Leeftijd" in blocks[-1]["note"]
+    assert "getoond" in blocks[-1]["note"]

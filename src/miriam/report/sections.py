@@ -21,10 +21,10 @@ from miriam.printed import (
 from miriam.report.claims import UnitClaims, n_range
 from miriam.report.findings import comment, completed_sentence, headline, rounding_note
 from miriam.report.formatting import md, pipe_table, typography
+from miriam.report.profile import _distribution_table, _profile_section  # noqa: F401 (re-exported)
 from miriam.report.tables import (
     KNOWLEDGE,
     OUTCOMES_PAIRED,
-    PROFILE,
     REACH_MEASURES,
     Item,
     _category_order,
@@ -33,7 +33,6 @@ from miriam.report.tables import (
     _theme,
     _unit_row,
     _withheld,
-    catalogue_spec,
     category_label,
     distribution,
     indicator_label,
@@ -215,65 +214,6 @@ def _trend_section(trend: Mapping | None, instrument: Instrument, t: Text) -> di
                 body.append(cells)
             out["trend_scores"] = pipe_table(header, body, "l" + "r" * (len(header) - 1))
     return out
-
-
-def _distribution_table(
-    tables: Mapping,
-    indicator: str,
-    variable: str,
-    instrument: Instrument,
-    t: Text,
-    *,
-    ranked: bool = False,
-) -> tuple[str, str]:
-    """Category | count | % for one national distribution, in codebook order (`ranked`: by
-    printed share, largest first, "other" last); and its n."""
-    fmt, c = t.fmt, t.s["columns"]
-    rows = distribution(tables, indicator)
-    if rows.empty:
-        return "", ""
-    order = _category_order(variable, instrument, t)
-    rows = rows.assign(_o=[order.index(x) if x in order else len(order) for x in rows["category"]])
-    if ranked:
-        rows = rows.assign(
-            _r=[
-                (1, 0) if str(cat) == "other" else (0, -fmt.rounded_pct(p)) if not _missing(p) else (0, 1)
-                for cat, p in zip(rows["category"], rows["pct"], strict=True)
-            ]
-        )
-        rows = rows.sort_values(["_r", "_o", "category"], kind="stable")
-    else:
-        rows = rows.sort_values(["_o", "category"], kind="stable")
-    body = [
-        [
-            md(category_label(variable, r["category"], instrument, t)),
-            fmt.int(None if _withheld(r, "count") else r["count"]),
-            fmt.pct100(None if _withheld(r) else r["pct"]),
-        ]
-        for _, r in rows.iterrows()
-    ]
-    ns = [n for n in rows["n"] if not _missing(n)]
-    return pipe_table([c["category"], c["count"], c["pct"]], body, "lrr"), t.n(max(ns) if ns else math.nan)
-
-
-def _profile_section(
-    tables: Mapping, catalogue: Mapping | None, instrument: Instrument, t: Text
-) -> list[dict]:
-    blocks = []
-    for indicator in PROFILE:
-        spec = catalogue_spec(catalogue, indicator)
-        tbl, n = _distribution_table(tables, indicator, spec.get("variable", indicator), instrument, t)
-        if tbl:
-            blocks.append(
-                {
-                    "table": tbl,
-                    "caption": f"{indicator_label(catalogue, indicator, t)} ({n})",
-                    "note": spec.get("definition", {}).get(t.lang, "")
-                    if spec.get("multi")
-                    else typography(t.s.get("notes", {}).get(indicator, ""), t.lang),
-                }
-            )
-    return blocks
 
 
 def _participation_section(
