@@ -47,10 +47,11 @@ local BOXES = {
   ['headline'] = 'block(width: 100%, above: 12pt, below: 8pt, breakable: false, sticky: true, text(size: 12pt, weight: "bold", fill: ' .. BLUE .. ')',
   ['legend'] = 'block(above: 4pt, below: 10pt, text(size: 8pt, fill: ' .. GREY .. ')',
   ['colophon'] = 'block(width: 100%, text(size: 8.5pt, fill: ' .. GREY .. ')',
-  -- a table with its chart (and headline): each part sticks to the next, so that a page break
-  -- never parts them while they fit on a page; taller than a page, they break (no block runs
-  -- past the bottom margin)
-  ['keep'] = '[#show figure: set block(sticky: true)',
+  -- a chart with its headline: the chart sticks to what follows it. The table before the chart
+  -- does not: heading, introduction and table stick together instead, and the whole chain
+  -- (heading to headline) is often taller than the space left, when typst would drop it and
+  -- leave the heading at the foot of the page
+  ['keep'] = '[#show figure.where(kind: image): set block(sticky: true)',
   -- the cover: a full page (national report) or a band at the top of the first page (factsheet)
   ['cover'] = 'block(width: 100%, height: 100%, inset: (top: 1cm), breakable: false)',
   ['cover-band'] = 'block(width: 100%, inset: (bottom: 10pt), stroke: (bottom: 1.2pt + rgb("#0072B2")), below: 14pt, breakable: false)',
@@ -71,20 +72,38 @@ local AFTER = { ['cover'] = '#pagebreak(weak: true)' }
 local ORDER = { 'cover', 'cover-band', 'cover-publisher', 'cover-series', 'cover-subtitle',
   'cover-meta', 'backpage', 'backmatter', 'callout-warning', 'headline', 'legend', 'colophon', 'keep' }
 
--- a long table (many rows or much text) may break across pages: typst keeps a table figure on
--- one page otherwise, and one taller than the page would run past the bottom margin
+-- a table taller than a page may break across pages (typst keeps a table figure on one page
+-- otherwise, and one taller than the page would run past the bottom margin). Only then: a
+-- breakable figure may also break right under its caption, leaving heading and caption at the
+-- foot of a page. Height is estimated in printed lines: a cell's text wraps at its column's
+-- share of about 90 characters across the page (pandoc's relative widths, else equal shares);
+-- a row is as tall as its tallest cell; a page holds about 40 table lines.
+local LINE_CHARS, PAGE_LINES = 90, 40
+local BREAKABLE = '#[#show figure: set block(breakable: true)'
+local function row_lines(row, shares)
+  local tallest = 1
+  for i, cell in ipairs(row.cells) do
+    local room = math.max(6, LINE_CHARS * (shares[i] or 0.2))
+    tallest = math.max(tallest, math.ceil(#pandoc.utils.stringify(cell.contents) / room))
+  end
+  return tallest
+end
+
 function Table(tbl)
   if not FORMAT:match('typst') then return nil end
-  local rows, chars = 0, 0
-  for _, body in ipairs(tbl.bodies) do
-    for _, row in ipairs(body.body) do
-      rows = rows + 1
-      for _, cell in ipairs(row.cells) do chars = chars + #pandoc.utils.stringify(cell.contents) end
-    end
+  local shares = {}
+  for i, spec in ipairs(tbl.colspecs) do
+    local width = spec[2]
+    shares[i] = (type(width) == 'number' and width > 0) and width or 1 / #tbl.colspecs
   end
-  if rows <= 12 and chars <= 1400 then return nil end
+  local lines = 0
+  for _, row in ipairs(tbl.head.rows) do lines = lines + row_lines(row, shares) end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do lines = lines + row_lines(row, shares) end
+  end
+  if lines <= PAGE_LINES then return nil end
   return {
-    pandoc.RawBlock('typst', '#[#show figure: set block(breakable: true)'),
+    pandoc.RawBlock('typst', BREAKABLE),
     tbl,
     pandoc.RawBlock('typst', ']'),
   }
@@ -194,15 +213,42 @@ local function closing_quotes(s)
   return out
 end
 
--- Typst: a heading's short introduction sticks to what it introduces (a table, a chart, the
--- results block), as the heading sticks to it: otherwise "heading + one sentence" is left at
--- the foot of a page and its table starts the next (typst's sticky chains block to block).
+-- Typst: a heading's introduction sticks to what it introduces (a table, a chart, a
+-- subheading and its results block), as the heading sticks to it: otherwise "heading + one
+-- sentence" is left at the foot of a page and its table starts the next (typst's sticky
+-- chains block to block).
+local function opens_long_table(b)
+  return b and b.t == 'RawBlock' and b.text == BREAKABLE
+end
+
+-- where a page must start: before a heading over a table taller than a page (Table above; a
+-- breakable figure may break under its caption, leaving heading and caption alone at a page's
+-- foot), moved back over the headings and introductions that stick to it
+local function page_starts(blocks)
+  local starts = {}
+  for i, b in ipairs(blocks) do
+    local next = blocks[i + 1]
+    local intro = next and next.t == 'Para'
+    if b.t == 'Header' and (opens_long_table(next) or (intro and opens_long_table(blocks[i + 2]))) then
+      local j = i
+      while j > 1 and (blocks[j - 1].t == 'Header'
+          or (blocks[j - 1].t == 'Para' and j > 2 and blocks[j - 2].t == 'Header')) do
+        j = j - 1
+      end
+      starts[j] = true
+    end
+  end
+  return starts
+end
+
 local function sticky_intros(blocks)
   if not FORMAT:match('typst') then return nil end
+  local starts = page_starts(blocks)
   local out = pandoc.Blocks({})
   for i, b in ipairs(blocks) do
     local after, next = blocks[i - 1], blocks[i + 1]
-    if b.t == 'Para' and after and after.t == 'Header' and next and next.t ~= 'Header' then
+    if starts[i] then out:insert(pandoc.RawBlock('typst', '#pagebreak(weak: true)')) end
+    if b.t == 'Para' and after and after.t == 'Header' and next then
       out:insert(pandoc.RawBlock('typst', '#block(sticky: true)['))
       out:insert(b)
       out:insert(pandoc.RawBlock('typst', ']'))
