@@ -265,3 +265,14 @@ def test_the_pool_never_runs_more_documents_at_once_than_the_jobs_it_is_given(mo
         peak = 0
         out = render.render_all(docs, ["html"], engine="pandoc", jobs=jobs)
         assert len(out) == 8 and peak <= jobs
+
+
+def test_the_colophon_names_the_typst_compiler_that_wrote_the_pdf(tmp_path):
+    """The engine label's typst version is the one the PDF's Creator names (the wheel's own
+    version may differ from the compiler it bundles)."""
+    import typst
+
+    pdf = typst.compile(b"x")
+    creator = re.search(rb"/Creator\s*\((?:Typst|typst)\s+([0-9][^)\s]*)\)", pdf).group(1).decode()
+    assert render.typst_version() == creator
+    assert f"typst {creator}" in render.engine_label("pandoc")

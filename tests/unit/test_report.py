@@ -389,6 +389,7 @@ def test_factsheet_content(sources):
     assert text.startswith('---\ntitle: "MIRIAM Antwerpen"')
     assert "lang: nl-BE" in text
     assert "### Resultaten Antwerpen (n=52)" in text
+    assert "- MIRIAM Antwerpen loopt sinds 2017." in text  # its own history (projects[].since)
     assert "De gemiddelde score in Antwerpen ligt bij de eindmeting hoger dan bij de start op elk" in text
     assert "gaan vooruit" not in text.split("## Over het MIRIAM-programma")[1]  # no test per project
     assert "::: {.callout-warning" in text and "Per project wordt geen statistische toets" in text

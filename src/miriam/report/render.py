@@ -103,10 +103,16 @@ def pandoc_version() -> str:
 
 @cache
 def typst_version() -> str:
+    """The version of the typst compiler that writes the PDFs, as the PDFs name it (their
+    Creator, "Typst 0.15.1"): the typst wheel's own version (0.15.2) can differ from the
+    compiler it bundles, and the colophon must name what made the document."""
     try:
-        return metadata.version("typst")
-    except metadata.PackageNotFoundError:
+        import typst
+    except ImportError:
         return "?"
+    pdf = typst.compile(b"#set document(date: none)\n.")
+    found = re.search(rb"/Creator\s*\((?:Typst|typst)\s+([0-9][^)\s]*)\)", pdf)
+    return found.group(1).decode() if found else metadata.version("typst")
 
 
 @cache

@@ -234,6 +234,13 @@ def write_sources(
         fctx["provenance_href"] = f"{provenance_name}.html"
         fctx["national_href"] = f"{national_name}.html"
         fctx["context_figure"] = leefloon_sentence(units, row, leefloon, t, illustrative=illustrative)
+        # the project's own history (cohort config `projects[].since`), after the programme's
+        since = next(
+            (p.get("since") for p in cohort_cfg.get("projects", []) if p.get("id") == row["unit"]), None
+        )
+        fctx["since"] = (
+            t("publication.factsheet.history_local", name=fctx["name"], since=since) if since else ""
+        )
         fctx["nav"] = _nav(t, lang, name, formats, other=_other_factsheet(row, lang), national=national_name)
         written.append(
             _write(
