@@ -79,6 +79,10 @@ window:
 measurement:
   baseline: "{start}-11" # TODO
   endline: "{end}-06" # TODO
+# The reports' publication date, printed on every cover: on or after the last measurement
+# (config/config.yaml's `publication: date` is the default; a date before the data stops the run).
+publication:
+  date: "{end}-09-30" # TODO
 
 # One entry per export file, as delivered; the run checks each declaration against the file.
 #   path       relative to the project root, under raw/{cohort}/

@@ -49,6 +49,7 @@ def _real_cohort() -> dict:
         label="2024-2025",
         window={"start": "2024-09-01", "end": "2025-08-31"},
         measurement={"baseline": {"from": "2024-11-01", "to": "2024-12-15"}, "endline": "2025-06"},
+        publication={"date": "2025-09-30"},  # its reports' date, after its measurements (scaffold)
         synthetic={"seed": 24, "women": 150},
         projects=[
             {"id": "antwerpen", "ocmws": [11002], "since": 2017},
