@@ -448,7 +448,6 @@ class Attack:
         if self.p.contradiction:
             raise RuntimeError("attacker: the published tables contradict the attacker's model")
         mc = self.min_count
-        self._n_extremes: dict[int, tuple[float, float]] = {}
         self.p.spread_all(
             [{v: 1} for _, v in self.withheld]
             + [e for _, e, _ in self.implied]
@@ -456,21 +455,36 @@ class Attack:
             + [{s: 1} for _, s, _ in self.pcts]
         )
         for where, n in self._late_n_checks:
-            lo, hi = self.p.extremes({n: 1})
+            # a point with n >= min_n already found: the max is at least that (counts are whole)
+            if self.p.pool_range({n: 1})[1] >= self.min_n - 0.5:
+                continue
+            hi = self.p.optimum({n: 1}, -1)
             if hi < self.min_n:
                 findings.append(
                     f"forbidden: {where} published, its withheld n is at most {hi:g} < {self.min_n}"
                 )
+        self.p.diversify(
+            [{v: 1} for _, v in self.withheld] + [e for _, e, p in self.implied if not p], mc - 2
+        )
         for key, var in self.withheld:
-            if self.p.span({var: 1}) >= mc - 2:
+            interval = self.p.interval({var: 1}, mc - 2, (1, mc - 1))
+            if interval is None:
                 continue
-            lo, hi = self.p.extremes({var: 1})
+            lo, hi = interval
             if hi >= 1 and lo < mc and hi - lo < mc - 2:
                 findings.append(f"narrowed count: {key} withheld, attacker proves [{lo:g}, {hi:g}]")
         for key, expr, published in self.implied:
-            if not published and self.p.span(expr) >= mc - 2:
-                continue
-            lo, hi = self.p.extremes(expr)
+            if published:
+                lo, hi = self.p.extremes(expr)
+            else:
+                # a point below 1 or at least min_count found: not in 1..min_count-1 (whole values)
+                low, high = self.p.pool_range(expr)
+                interval = (
+                    None if low < 0.5 or high > mc - 0.5 else self.p.interval(expr, mc - 2, (1, mc - 1))
+                )
+                if interval is None:
+                    continue
+                lo, hi = interval
             if lo >= 1 and hi < mc and (published or hi - lo < mc - 2):
                 kind = "forbidden: implied count" if published else "narrowed count: implied"
                 findings.append(f"{kind} {key} in [{lo:g}, {hi:g}]")
@@ -494,10 +508,14 @@ class Attack:
         many n to try)."""
         if self.p.ratio_span(s, n) >= required:
             return None
-        if n not in self._n_extremes:
-            self._n_extremes[n] = self.p.extremes({n: 1})
-        lo, hi = self._n_extremes[n]
-        lo = max(lo, 1)
+        # too many n to try is settled by the pool or by the max alone, when they show enough
+        low, high = self.p.pool_range({n: 1})
+        if high - max(low, 1) + 1 > most:
+            return None
+        hi = self.p.optimum({n: 1}, -1)
+        if hi - max(low, 1) + 1 > most:
+            return None
+        lo = max(self.p.optimum({n: 1}, 1), 1)
         if hi < lo or hi - lo + 1 > most:
             return None
         best = [np.inf, -np.inf]
@@ -505,6 +523,8 @@ class Attack:
             found = self.p.extremes({s: 1}, fix={n: value})
             if found is not None:
                 best = [min(best[0], found[0] / value), max(best[1], found[1] / value)]
+            if best[1] - best[0] >= required:
+                return None  # already as wide as required: the rest of the n cannot narrow it
         return None if best[0] == np.inf else (best[0], best[1])
 
 
