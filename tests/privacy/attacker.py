@@ -447,13 +447,33 @@ class Attack:
         self.p.freeze()
         if self.p.contradiction:
             raise RuntimeError("attacker: the published tables contradict the attacker's model")
-        mc = self.min_count
         self.p.spread_all(
             [{v: 1} for _, v in self.withheld]
             + [e for _, e, _ in self.implied]
             + [{s: 1} for _, s, *_ in self.means]
             + [{s: 1} for _, s, _ in self.pcts]
         )
+        counts = self._counts()
+        # the n behind published statistics last: the counts' solves have filled the pool
+        findings += self._late_n() + counts
+        for key, s, n, width in self.means:
+            interval = self._ratio(s, n, 0.2 * width)
+            if interval and interval[1] - interval[0] < 0.2 * width - 1e-9:
+                findings.append(
+                    f"narrowed mean: {key} withheld, attacker proves [{interval[0]:.2f}, {interval[1]:.2f}]"
+                )
+        for key, s, n in self.pcts:
+            interval = self._ratio(s, n, 0.2)
+            if interval and 100 * (interval[1] - interval[0]) < 20 - 1e-9:
+                findings.append(
+                    f"narrowed pct: {key} withheld, attacker proves "
+                    f"[{100 * interval[0]:.0f}, {100 * interval[1]:.0f}] %"
+                )
+        return findings
+
+    def _late_n(self) -> list[str]:
+        """A statistic published over a withheld n: that n must be able to reach min_n."""
+        findings = []
         for where, n in self._late_n_checks:
             # a point with n >= min_n already found: the max is at least that (counts are whole)
             if self.p.pool_range({n: 1})[1] >= self.min_n - 0.5:
@@ -463,6 +483,11 @@ class Attack:
                 findings.append(
                     f"forbidden: {where} published, its withheld n is at most {hi:g} < {self.min_n}"
                 )
+        return findings
+
+    def _counts(self) -> list[str]:
+        """Withheld and implied counts narrowed to a small interval."""
+        findings, mc = [], self.min_count
         self.p.diversify(
             [{v: 1} for _, v in self.withheld] + [e for _, e, p in self.implied if not p], mc - 2
         )
@@ -488,19 +513,6 @@ class Attack:
             if lo >= 1 and hi < mc and (published or hi - lo < mc - 2):
                 kind = "forbidden: implied count" if published else "narrowed count: implied"
                 findings.append(f"{kind} {key} in [{lo:g}, {hi:g}]")
-        for key, s, n, width in self.means:
-            interval = self._ratio(s, n, 0.2 * width)
-            if interval and interval[1] - interval[0] < 0.2 * width - 1e-9:
-                findings.append(
-                    f"narrowed mean: {key} withheld, attacker proves [{interval[0]:.2f}, {interval[1]:.2f}]"
-                )
-        for key, s, n in self.pcts:
-            interval = self._ratio(s, n, 0.2)
-            if interval and 100 * (interval[1] - interval[0]) < 20 - 1e-9:
-                findings.append(
-                    f"narrowed pct: {key} withheld, attacker proves "
-                    f"[{100 * interval[0]:.0f}, {100 * interval[1]:.0f}] %"
-                )
         return findings
 
     def _ratio(self, s: int, n: int, required: float, most: int = 40) -> tuple[float, float] | None:
