@@ -474,6 +474,7 @@ class Attack:
     def _late_n(self) -> list[str]:
         """A statistic published over a withheld n: that n must be able to reach min_n."""
         findings = []
+        self.p.raise_all({n: self.min_n for _, n in self._late_n_checks})
         for where, n in self._late_n_checks:
             # a point with n >= min_n already found: the max is at least that (counts are whole)
             if self.p.pool_range({n: 1})[1] >= self.min_n - 0.5:
@@ -491,6 +492,8 @@ class Attack:
         self.p.diversify(
             [{v: 1} for _, v in self.withheld] + [e for _, e, p in self.implied if not p], mc - 2
         )
+        # a count whose pool shows no spread yet: one point where many of them reach low + width
+        self.p.raise_all({var: self.p.pool_range({var: 1})[0] + mc - 2 for _, var in self.withheld})
         for key, var in self.withheld:
             interval = self.p.interval({var: 1}, mc - 2, (1, mc - 1))
             if interval is None:

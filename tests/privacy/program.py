@@ -259,6 +259,9 @@ class Program:
                 part, c, _ = self._vector(objective)
                 for sign in (1, -1):
                     self._solve(part, c, sign, seconds=SEED_SECONDS)
+        for part in self.parts.values():
+            if not part.pool:  # the seeds ran out of time: any point, to measure spreads from
+                self._solve(part, np.zeros(len(part.columns)), 1)
 
     def diversify(self, targets: list[dict[int, float]], width: float, rounds: int = 3) -> None:
         """More seeds: push the sum of the targets not yet shown `width` wide up and down, a
@@ -278,3 +281,35 @@ class Program:
                 part, c, _ = self._vector(terms)
                 for sign in (1, -1):
                     self._solve(part, c, sign, seconds=SEED_SECONDS)
+
+    def raise_all(self, wants: dict[int, float]) -> None:
+        """Look for points where each variable reaches its wanted value, many at once: one
+        feasibility solve with all of a component's wanted lower bounds; when that is
+        infeasible, each half on its own, down to single variables (left to their own solve).
+        A point found this way proves its variables reach their wanted values."""
+        by_part: dict[int, dict[int, float]] = defaultdict(dict)
+        for k, value in wants.items():
+            if self.lo[k] != self.hi[k] and self.pool_range({k: 1})[1] < value - 0.5:
+                by_part[self.component[k]][k] = value
+        for key, group in by_part.items():
+            self._raise(self.parts[key], list(group.items()))
+
+    def _raise(self, part: Part, group: list[tuple[int, float]]) -> None:
+        if len(group) < 2:
+            return
+        lo = part.lo.copy()
+        for k, value in group:
+            lo[part.columns[k]] = max(lo[part.columns[k]], value)
+        if np.all(lo <= part.hi):
+            res = milp(
+                np.zeros(len(lo)),
+                constraints=part.constraint if part.constraint is not None else (),
+                bounds=Bounds(lo, part.hi),
+                integrality=np.ones(len(lo)),
+            )
+            if res.status == 0:
+                part.pool.append(res.x)
+                return
+        half = len(group) // 2
+        self._raise(part, group[:half])
+        self._raise(part, group[half:])
