@@ -11,8 +11,14 @@ answer:
   point of the program and goes into its component's pool: the spread of a target over the
   pool is a proven lower bound on the width of its interval, so a target already shown wide
   enough is never solved;
+- the pool is filled on purpose, cheaply: time-limited seeds (any feasible point will do),
+  sums of the unsettled targets pushed up and down (diversify), and feasibility solves
+  with many wanted lower bounds at once (raise_all), halved when infeasible;
 - an exact optimum is remembered, so a question asked twice (the same n behind several
   statistics) is solved once.
+
+A target that could be a finding is always solved exactly, as before: only the proof that
+a target is not one changed, so the findings are the same as with one min and one max each.
 """
 
 from __future__ import annotations
