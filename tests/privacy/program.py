@@ -207,6 +207,9 @@ class Program:
         if high - low >= width:
             return None
         if low > meets[1] + 0.5:  # looks large: a min above the range settles it
+            # the LP relaxation's min is a lower bound on the integer min, and 5-10x cheaper
+            if self._relaxed_min(objective) > meets[1] + 1e-3:
+                return None
             lo = self.optimum(objective, 1)
             if lo > meets[1] + 0.5 or high - lo >= width:
                 return None
@@ -215,6 +218,18 @@ class Program:
         if hi < meets[0] - 0.5 or hi - low >= width:
             return None
         return self.optimum(objective, 1), hi
+
+    def _relaxed_min(self, objective: dict[int, float]) -> float:
+        """The min of an objective over the LP relaxation (no integrality)."""
+        part, c, const = self._vector(objective)
+        if part is None:
+            return const
+        res = milp(
+            c,
+            constraints=part.constraint if part.constraint is not None else (),
+            bounds=Bounds(part.lo, part.hi),
+        )
+        return res.fun + const if res.status == 0 else -np.inf
 
     # --- what the feasible points found so far prove --------------------------------------------
 
