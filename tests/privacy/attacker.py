@@ -51,14 +51,11 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
-from scipy.sparse.csgraph import connected_components
+from program import BIG, Program
 
 IGNORED_FILES = {"disclosure_audit.csv", "disclosure_log.csv", "reconciliation.csv", "data_dictionary.csv"}
 SIDE_CHANNEL_COLUMNS = {"status", "reason", "published"}
@@ -66,7 +63,6 @@ UNIT_COUNTS = ["n_women", "n_baseline", "n_endline", "n_paired"]
 ITEM_COUNTS = ["n_baseline", "n_endline", "n_paired"]
 MEANS = ["mean_baseline", "mean_endline", "mean_diff"]
 SIGNS = {"pct_improved": "up", "pct_unchanged": "same", "pct_declined": "down"}
-BIG = 100_000
 
 
 # --- reading what is public ---------------------------------------------------------------------
@@ -98,145 +94,6 @@ def load_public(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, dict[s
             table[column] = np.nan
         tables[name] = table
     return tables, half
-
-
-# --- the integer program ------------------------------------------------------------------------
-
-
-@dataclass
-class Program:
-    lo: list[float] = field(default_factory=list)
-    hi: list[float] = field(default_factory=list)
-    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-
-    def var(self, name: str, lo: float = 0, hi: float = BIG) -> int:
-        self.lo.append(lo)
-        self.hi.append(hi)
-        self.names.append(name)
-        return len(self.lo) - 1
-
-    def add(self, terms: dict[int, float], lo: float = -np.inf, hi: float = np.inf) -> None:
-        clean = {k: v for k, v in terms.items() if v}
-        if clean:
-            self.rows.append((clean, lo, hi))
-
-    def equal(self, terms: dict[int, float], value: float = 0) -> None:
-        self.add(terms, value, value)
-
-    def freeze(self) -> None:
-        """Substitute the published (fixed) values, split the rest into connected components
-        and compile each once: every later solve only changes the objective (or a bound)."""
-        lo, hi = np.array(self.lo, float), np.array(self.hi, float)
-        fixed = lo == hi
-        free = np.flatnonzero(~fixed)
-        index = {int(v): i for i, v in enumerate(free)}
-        matrix = lil_matrix((max(len(self.rows), 1), max(len(free), 1)))
-        lows, highs, keep = [], [], []
-        for terms, r_lo, r_hi in self.rows:
-            const = sum(v * lo[k] for k, v in terms.items() if fixed[k])
-            live = {index[k]: v for k, v in terms.items() if not fixed[k]}
-            if not live:
-                if const < r_lo - 1e-6 or const > r_hi + 1e-6:
-                    self.contradiction = True
-                    self.broken = [*getattr(self, "broken", []), {self.names[k]: v for k, v in terms.items()}]
-                continue
-            for k, v in live.items():
-                matrix[len(keep), k] += v
-            lows.append(r_lo - const)
-            highs.append(r_hi - const)
-            keep.append(live)
-        self.contradiction = getattr(self, "contradiction", False)
-        matrix = matrix.tocsr()[: len(keep)]
-        adjacency = (abs(matrix).T @ abs(matrix)).tocsr() if len(keep) else lil_matrix((len(free), len(free)))
-        _, label = connected_components(adjacency, directed=False)
-        self.component = {int(v): int(label[i]) for i, v in enumerate(free)}
-        self.parts = {}
-        lows, highs = np.array(lows), np.array(highs)
-        row_label = np.array([label[next(iter(live))] for live in keep], int)
-        for c in np.unique(label):
-            columns = np.flatnonzero(label == c)
-            rows = np.flatnonzero(row_label == c)
-            sub = matrix[rows][:, columns]
-            self.parts[int(c)] = {
-                "columns": {int(free[j]): i for i, j in enumerate(columns)},
-                "constraint": LinearConstraint(sub, lows[rows], highs[rows]) if len(rows) else None,
-                "lo": lo[free[columns]],
-                "hi": hi[free[columns]],
-                "pool": [],
-            }
-
-    def extremes(
-        self, objective: dict[int, float], fix: dict[int, float] | None = None
-    ) -> tuple[float, float] | None:
-        """min and max of a linear objective; None when the program is infeasible."""
-        const = sum(v * self.lo[k] for k, v in objective.items() if self.lo[k] == self.hi[k])
-        live = {k: v for k, v in objective.items() if self.lo[k] != self.hi[k]}
-        if not live:
-            return const, const
-        parts = {self.component[k] for k in live}
-        assert len(parts) == 1, "an objective spans components"
-        part = self.parts[parts.pop()]
-        columns = part["columns"]
-        c = np.zeros(len(columns))
-        for k, v in live.items():
-            c[columns[k]] += v
-        lo, hi = part["lo"].copy(), part["hi"].copy()
-        for k, value in (fix or {}).items():
-            if k in columns:
-                lo[columns[k]] = hi[columns[k]] = value
-        out = []
-        for sign in (1, -1):
-            res = milp(
-                sign * c,
-                constraints=part["constraint"] if part["constraint"] is not None else (),
-                bounds=Bounds(lo, hi),
-                integrality=np.ones(len(c)),
-            )
-            if res.status == 2:
-                return None
-            if res.status != 0:
-                raise RuntimeError(f"attacker: solver status {res.status}: {res.message}")
-            out.append(sign * res.fun + const)
-            if not fix:
-                part["pool"].append(res.x)
-        return out[0], out[1]
-
-    def span(self, objective: dict[int, float]) -> float:
-        """The spread of an objective over the solutions found so far: a proven lower bound on
-        the width of its attainable interval (0 when nothing is known yet)."""
-        live = {k: v for k, v in objective.items() if self.lo[k] != self.hi[k]}
-        if not live:
-            return 0.0
-        part = self.parts[self.component[next(iter(live))]]
-        if not part["pool"]:
-            return 0.0
-        values = [sum(v * x[part["columns"][k]] for k, v in live.items()) for x in part["pool"]]
-        return max(values) - min(values)
-
-    def ratio_span(self, s: int, n: int) -> float:
-        """The spread of s / n over the solutions found so far (n >= 1 only)."""
-        keys = [k for k in (s, n) if self.lo[k] != self.hi[k]]
-        if not keys:
-            return 0.0
-        part = self.parts[self.component[keys[0]]]
-        values = []
-        for x in part["pool"]:
-            get = {k: (x[part["columns"][k]] if k in part["columns"] else self.lo[k]) for k in (s, n)}
-            if get[n] >= 0.5:
-                values.append(get[s] / round(get[n]))
-        return max(values) - min(values) if values else 0.0
-
-    def spread_all(self, targets: list[dict[int, float]]) -> None:
-        """Seed the solution pools: min and max of the sum of each component's targets."""
-        by_part: dict[int, dict[int, float]] = defaultdict(dict)
-        for objective in targets:
-            for k, v in objective.items():
-                if self.lo[k] != self.hi[k]:
-                    by_part[self.component[k]][k] = by_part[self.component[k]].get(k, 0) + v
-        for terms in by_part.values():
-            self.extremes(terms)
-            self.extremes({k: -v if i % 2 else v for i, (k, v) in enumerate(terms.items())})
 
 
 class Attack:
@@ -590,33 +447,15 @@ class Attack:
         self.p.freeze()
         if self.p.contradiction:
             raise RuntimeError("attacker: the published tables contradict the attacker's model")
-        mc = self.min_count
-        self._n_extremes: dict[int, tuple[float, float]] = {}
         self.p.spread_all(
             [{v: 1} for _, v in self.withheld]
             + [e for _, e, _ in self.implied]
             + [{s: 1} for _, s, *_ in self.means]
             + [{s: 1} for _, s, _ in self.pcts]
         )
-        for where, n in self._late_n_checks:
-            lo, hi = self.p.extremes({n: 1})
-            if hi < self.min_n:
-                findings.append(
-                    f"forbidden: {where} published, its withheld n is at most {hi:g} < {self.min_n}"
-                )
-        for key, var in self.withheld:
-            if self.p.span({var: 1}) >= mc - 2:
-                continue
-            lo, hi = self.p.extremes({var: 1})
-            if hi >= 1 and lo < mc and hi - lo < mc - 2:
-                findings.append(f"narrowed count: {key} withheld, attacker proves [{lo:g}, {hi:g}]")
-        for key, expr, published in self.implied:
-            if not published and self.p.span(expr) >= mc - 2:
-                continue
-            lo, hi = self.p.extremes(expr)
-            if lo >= 1 and hi < mc and (published or hi - lo < mc - 2):
-                kind = "forbidden: implied count" if published else "narrowed count: implied"
-                findings.append(f"{kind} {key} in [{lo:g}, {hi:g}]")
+        counts = self._counts()
+        # the n behind published statistics last: the counts' solves have filled the pool
+        findings += self._late_n() + counts
         for key, s, n, width in self.means:
             interval = self._ratio(s, n, 0.2 * width)
             if interval and interval[1] - interval[0] < 0.2 * width - 1e-9:
@@ -632,15 +471,66 @@ class Attack:
                 )
         return findings
 
+    def _late_n(self) -> list[str]:
+        """A statistic published over a withheld n: that n must be able to reach min_n."""
+        findings = []
+        self.p.raise_all({n: self.min_n for _, n in self._late_n_checks})
+        for where, n in self._late_n_checks:
+            # a point with n >= min_n already found: the max is at least that (counts are whole)
+            if self.p.pool_range({n: 1})[1] >= self.min_n - 0.5:
+                continue
+            hi = self.p.optimum({n: 1}, -1)
+            if hi < self.min_n:
+                findings.append(
+                    f"forbidden: {where} published, its withheld n is at most {hi:g} < {self.min_n}"
+                )
+        return findings
+
+    def _counts(self) -> list[str]:
+        """Withheld and implied counts narrowed to a small interval."""
+        findings, mc = [], self.min_count
+        self.p.diversify(
+            [{v: 1} for _, v in self.withheld] + [e for _, e, p in self.implied if not p], mc - 2
+        )
+        # a count whose pool shows no spread yet: one point where many of them reach low + width
+        self.p.raise_all({var: self.p.pool_range({var: 1})[0] + mc - 2 for _, var in self.withheld})
+        for key, var in self.withheld:
+            interval = self.p.interval({var: 1}, mc - 2, (1, mc - 1))
+            if interval is None:
+                continue
+            lo, hi = interval
+            if hi >= 1 and lo < mc and hi - lo < mc - 2:
+                findings.append(f"narrowed count: {key} withheld, attacker proves [{lo:g}, {hi:g}]")
+        for key, expr, published in self.implied:
+            if published:
+                lo, hi = self.p.extremes(expr)
+            else:
+                # a point below 1 or at least min_count found: not in 1..min_count-1 (whole values)
+                low, high = self.p.pool_range(expr)
+                interval = (
+                    None if low < 0.5 or high > mc - 0.5 else self.p.interval(expr, mc - 2, (1, mc - 1))
+                )
+                if interval is None:
+                    continue
+                lo, hi = interval
+            if lo >= 1 and hi < mc and (published or hi - lo < mc - 2):
+                kind = "forbidden: implied count" if published else "narrowed count: implied"
+                findings.append(f"{kind} {key} in [{lo:g}, {hi:g}]")
+        return findings
+
     def _ratio(self, s: int, n: int, required: float, most: int = 40) -> tuple[float, float] | None:
         """min and max of s / n over every attainable n >= 1 (None: proven wide enough, or too
         many n to try)."""
         if self.p.ratio_span(s, n) >= required:
             return None
-        if n not in self._n_extremes:
-            self._n_extremes[n] = self.p.extremes({n: 1})
-        lo, hi = self._n_extremes[n]
-        lo = max(lo, 1)
+        # too many n to try is settled by the pool or by the max alone, when they show enough
+        low, high = self.p.pool_range({n: 1})
+        if high - max(low, 1) + 1 > most:
+            return None
+        hi = self.p.optimum({n: 1}, -1)
+        if hi - max(low, 1) + 1 > most:
+            return None
+        lo = max(self.p.optimum({n: 1}, 1), 1)
         if hi < lo or hi - lo + 1 > most:
             return None
         best = [np.inf, -np.inf]
@@ -648,6 +538,8 @@ class Attack:
             found = self.p.extremes({s: 1}, fix={n: value})
             if found is not None:
                 best = [min(best[0], found[0] / value), max(best[1], found[1] / value)]
+            if best[1] - best[0] >= required:
+                return None  # already as wide as required: the rest of the n cannot narrow it
         return None if best[0] == np.inf else (best[0], best[1])
 
 

@@ -236,8 +236,8 @@ def hierarchies(draw):
 
 
 @settings(
-    # A pipeline run and an attack take 20-40 s here: few examples, and no shrinking (each
-    # shrink step would be another run); the failure message prints the cohort instead.
+    # A pipeline run and an attack take 1-5 s here: few examples, and no shrinking (each shrink
+    # step would be another run); the failure message prints the cohort instead.
     max_examples=5,
     deadline=None,
     derandomize=True,
