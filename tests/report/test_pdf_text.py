@@ -75,6 +75,9 @@ def test_a4_and_fonts_embedded(build, lang, name):
     pdf = _pdf(build, lang, name)
     info = _run("pdfinfo", str(pdf))
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    # the document's title names it whole (title and subtitle: cohort, kind of document)
+    title = re.search(r"^Title:\s+(.+)$", info, re.M).group(1)
+    assert "·" in title and re.search(r"\d{4}-\d{4}", title), title
     fonts = _run("pdffonts", str(pdf)).splitlines()[2:]
     assert fonts, "no fonts listed"
     for line in fonts:
