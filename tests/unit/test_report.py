@@ -12,7 +12,7 @@ import pytest
 
 from miriam import report
 from miriam.config import ROOT, load_instrument, load_yaml
-from miriam.report import claims, sections, tables
+from miriam.report import claims, profile, sections, tables
 
 INSTRUMENT = load_instrument(ROOT / "config" / "instruments" / "miriam-2023.yaml")
 CATALOGUE = load_yaml(ROOT / "config" / "indicators.yaml")
@@ -996,7 +996,7 @@ def test_children_table_is_printed_as_tabel_11_children_not_women(lang, caption,
         ]  # fmt: skip
     )
     t = report.Text(lang)
-    blocks = sections._profile_section({"children": children}, CATALOGUE, INSTRUMENT, t)
+    blocks = profile.profile_section({"children": children}, CATALOGUE, INSTRUMENT, t)
     assert [b["caption"] for b in blocks] == [f"{caption} ({t.n(40)})"]  # n: the 40 children
     table = blocks[0]["table"]
     assert label in table and "| 12 " in table and "30" in table  # 12 of 40 children = 30 %
@@ -1054,7 +1054,7 @@ def test_a_fully_withheld_profile_table_is_named_not_printed_as_dashes():
         ]  # fmt: skip
     )
     t = report.Text("nl")
-    blocks = sections._profile_section({"distributions": distributions}, CATALOGUE, INSTRUMENT, t)
+    blocks = profile.profile_section({"distributions": distributions}, CATALOGUE, INSTRUMENT, t)
     assert [b["caption"].split(" (")[0] for b in blocks if b["table"]] == ["Aantal kinderen"]
     assert blocks[-1]["table"] == "" and "Leeftijd" in blocks[-1]["note"]
     assert "getoond" in blocks[-1]["note"]

@@ -246,9 +246,7 @@ def load_cohort(path: str | Path) -> Cohort:
             )
         seen[export.path] = i
     _check_followup(data, exports, path)
-    check_publication_date(
-        data, (data.get("publication") or {}).get("date"), f"{path}: key 'publication/date'"
-    )
+    check_publication_date(data, (data.get("publication") or {}).get("date"), str(path))
     for wave, period in data["measurement"].items():
         if isinstance(period, dict) and str(period["from"]) > str(period["to"]):
             raise ConfigError(

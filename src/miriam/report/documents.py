@@ -21,6 +21,7 @@ from miriam.printed import (
 from miriam.report.claims import ClaimRules, items_n_text, unit_claims
 from miriam.report.findings import key_findings
 from miriam.report.formatting import CHANGE_MIN, capitalise, md, pipe_table, typography, typst_string
+from miriam.report.profile import profile_section
 from miriam.report.sections import (
     _figure,
     _followup_section,
@@ -28,7 +29,6 @@ from miriam.report.sections import (
     _knowledge_section,
     _outcomes_section,
     _participation_section,
-    _profile_section,
     _reach_section,
     _subgroup_section,
     _tests_section,
@@ -135,9 +135,9 @@ def national_context(
     ctx["findings"] = key_findings(tables, cohort_cfg, instrument, t, catalogue, rules)
     ctx.update(_reach_section(tables, cohort_cfg, t, ctx["label"]))
     ctx.update(_trend_section(trend, instrument, t))
-    illustrative = ctx["demo"] if scale_illustrative is None else bool(scale_illustrative or ctx["demo"])
+    ctx["illustrative"] = illustrative = bool(scale_illustrative or ctx["demo"])
     ctx.update(_cohort_figures([programme_figures_dir, figures_dir], outdir, t, illustrative=illustrative))
-    ctx["profile"] = _profile_section(tables, catalogue, instrument, t)
+    ctx["profile"] = profile_section(tables, catalogue, instrument, t)
     ctx.update(_participation_section(tables, catalogue, instrument, t))
     ctx.update(_followup_section(tables, cohort_cfg, catalogue, instrument, t))
     ctx.update(_knowledge_section(tables, catalogue, instrument, t))

@@ -25,7 +25,7 @@ from miriam.report.tables import (
 from miriam.report.text import Text
 
 
-def _distribution_table(
+def distribution_table(
     tables: Mapping,
     indicator: str,
     variable: str,
@@ -70,7 +70,7 @@ def fully_withheld(tables: Mapping, indicator: str) -> bool:
     return not rows.empty and all(_withheld(r, "count") and _withheld(r) for _, r in rows.iterrows())
 
 
-def _profile_section(
+def profile_section(
     tables: Mapping, catalogue: Mapping | None, instrument: Instrument, t: Text
 ) -> list[dict]:
     """One block per profile table (table, caption, note); the fully withheld ones together
@@ -81,7 +81,7 @@ def _profile_section(
         if fully_withheld(tables, indicator):
             hidden.append(indicator_label(catalogue, indicator, t))
             continue
-        tbl, n = _distribution_table(tables, indicator, spec.get("variable", indicator), instrument, t)
+        tbl, n = distribution_table(tables, indicator, spec.get("variable", indicator), instrument, t)
         if tbl:
             blocks.append(
                 {

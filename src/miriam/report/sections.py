@@ -21,7 +21,7 @@ from miriam.printed import (
 from miriam.report.claims import UnitClaims, n_range
 from miriam.report.findings import comment, completed_sentence, headline, rounding_note
 from miriam.report.formatting import md, pipe_table, typography
-from miriam.report.profile import _distribution_table, _profile_section  # noqa: F401 (re-exported)
+from miriam.report.profile import distribution_table
 from miriam.report.tables import (
     KNOWLEDGE,
     OUTCOMES_PAIRED,
@@ -227,7 +227,7 @@ def _participation_section(
         "timing_caption": "",
         "dissatisfied": "",
     }
-    tbl, n = _distribution_table(tables, "stop_reason", "stop_reason", instrument, t, ranked=True)
+    tbl, n = distribution_table(tables, "stop_reason", "stop_reason", instrument, t, ranked=True)
     if tbl:
         out["stop_table"] = tbl
         out["stop_caption"] = t(
@@ -241,7 +241,7 @@ def _participation_section(
             else "national.dissatisfied_endline"
         )
         out["dissatisfied"] = t(key, pct=t.fmt.pct100(row["pct"]), n=t.n(row.get("n")))
-    tbl, n = _distribution_table(tables, "stop_timing", "stop_timing", instrument, t)
+    tbl, n = distribution_table(tables, "stop_timing", "stop_timing", instrument, t)
     if tbl:
         out["timing_table"] = tbl
         out["timing_caption"] = t(
@@ -383,7 +383,7 @@ def _followup_section(
         )
     work = _select(rows, indicator="work_situation", wave="followup")
     if not work.empty:
-        tbl, n = _distribution_table({"distributions": work.assign(indicator="work_situation")},
+        tbl, n = distribution_table({"distributions": work.assign(indicator="work_situation")},
                                      "work_situation", "work_situation", instrument, t)  # fmt: skip
         if tbl:
             out["followup_work"] = tbl + f"\n\n: {t('national.followup_work_caption', n=n)}"

@@ -209,9 +209,6 @@ def write_sources(
     )
     findings = ctx["findings"]
     units = table(tables, "units")
-    # the reference's leefloon counts: illustrative ones are said to be (as in the scale chart)
-    demo = bool(cohort_cfg.get("demo"))
-    illustrative = demo if scale_illustrative is None else bool(scale_illustrative) or demo
     for row in projects_in(units, lang) if not units.empty else []:
         fctx = factsheet_context(
             tables,
@@ -233,7 +230,8 @@ def write_sources(
         fctx.update(publication_context(publication, t, title=cited, label=fctx["label"]))
         fctx["provenance_href"] = f"{provenance_name}.html"
         fctx["national_href"] = f"{national_name}.html"
-        fctx["context_figure"] = leefloon_sentence(units, row, leefloon, t, illustrative=illustrative)
+        # the reference's leefloon counts: illustrative ones are said to be (as in the scale chart)
+        fctx["context_figure"] = leefloon_sentence(units, row, leefloon, t, illustrative=ctx["illustrative"])
         # the project's own history (cohort config `projects[].since`), after the programme's
         since = next(
             (p.get("since") for p in cohort_cfg.get("projects", []) if p.get("id") == row["unit"]), None
